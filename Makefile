@@ -1,0 +1,19 @@
+.PHONY: run test bench lint format bootstrap
+
+run:            ## install what is missing, build, start Dormouse (prints where it listens)
+	scripts/run.sh
+
+test:           ## install what is missing and run the whole suite against the real Docker engine
+	scripts/test.sh
+
+bench:          ## benchmarks (release build); figures go in BENCHMARKS.md
+	scripts/bench.sh
+
+lint:
+	swift format lint --strict -r Sources Tests Benchmarks Package.swift
+
+format:
+	swift format --in-place -r Sources Tests Benchmarks Package.swift
+
+bootstrap:
+	scripts/bootstrap.sh

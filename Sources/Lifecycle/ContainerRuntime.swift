@@ -1,0 +1,110 @@
+/// The container engine as the lifecycle needs it. Implementations: `DockerEngineRuntime` (the Docker Engine
+/// API over its unix socket) and `InMemoryContainerRuntime` (a behaving fake for unit tests).
+///
+/// Contract:
+/// - `start` of a running container and `stop` of a stopped one succeed (idempotent).
+/// - A missing container throws `ContainerRuntimeError` with code `.notFound`; an unreachable engine throws
+///   `.engineUnavailable`; every other engine refusal carries the engine's own message.
+/// - `events(since:)` returns once the engine has accepted the subscription, with a stream of container
+///   events from then on (or from `since`, engine nanoseconds, to replay what a reconnect missed). The
+///   stream ends or throws when the engine goes away; the caller resubscribes.
+public protocol ContainerRuntime: Sendable {
+    /// The current state of a container, by name or id.
+    func inspect(_ container: String) async throws -> ContainerStatus
+    /// Creates a container from an image; returns its id. Throws `.conflict` when the name is taken.
+    func create(_ spec: ContainerSpec) async throws -> String
+    /// Starts a container and returns once the engine has started its process (readiness comes from events).
+    func start(_ container: String) async throws
+    /// Stops a container, killing it after `timeout` if it ignores SIGTERM.
+    func stop(_ container: String, timeout: Duration) async throws
+    /// Freezes a running container's processes.
+    func pause(_ container: String) async throws
+    /// Thaws a paused container.
+    func unpause(_ container: String) async throws
+    /// Container events (start, die, health status, ...), optionally replayed from an engine timestamp.
+    func events(since: ContainerEvent.Timestamp?) async throws -> AsyncThrowingStream<ContainerEvent, any Error>
+}
+
+/// What Dormouse needs to know of a container's state.
+public struct ContainerStatus: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var isRunning: Bool
+    public var isPaused: Bool
+    /// The image or container defines a HEALTHCHECK, so readiness means `healthy`.
+    public var hasHealthcheck: Bool
+    /// `starting`, `healthy` or `unhealthy` when a healthcheck is defined.
+    public var health: String?
+    public var labels: [String: String]
+
+    public init(
+        id: String, name: String, isRunning: Bool, isPaused: Bool = false, hasHealthcheck: Bool = false,
+        health: String? = nil, labels: [String: String] = [:]
+    ) {
+        self.id = id
+        self.name = name
+        self.isRunning = isRunning
+        self.isPaused = isPaused
+        self.hasHealthcheck = hasHealthcheck
+        self.health = health
+        self.labels = labels
+    }
+}
+
+/// How to create a container Dormouse manages.
+public struct ContainerSpec: Sendable, Hashable {
+    public var name: String
+    public var image: String
+    /// Replaces the image's CMD when set.
+    public var command: [String]?
+    public var environment: [String: String]
+    public var labels: [String: String]
+    /// A container-level healthcheck command (`CMD` form); nil keeps the image's own.
+    public var healthcheck: [String]?
+    /// Run docker-init as PID 1 so SIGTERM is honoured and stops are fast.
+    public var useInit: Bool
+
+    public init(
+        name: String, image: String, command: [String]? = nil, environment: [String: String] = [:],
+        labels: [String: String] = [:], healthcheck: [String]? = nil, useInit: Bool = true
+    ) {
+        self.name = name
+        self.image = image
+        self.command = command
+        self.environment = environment
+        self.labels = labels
+        self.healthcheck = healthcheck
+        self.useInit = useInit
+    }
+}
+
+/// One container event from the engine's event stream.
+public struct ContainerEvent: Sendable, Hashable {
+    /// Engine time in nanoseconds since the Unix epoch.
+    public typealias Timestamp = Int64
+
+    /// The actions the lifecycle reacts to; everything else is `.other`.
+    public enum Action: Sendable, Hashable {
+        case start
+        case die(exitCode: Int?)
+        case stop
+        case healthy
+        case unhealthy
+        case pause
+        case unpause
+        case destroy
+        case other(String)
+    }
+
+    public var containerID: String
+    public var containerName: String?
+    public var action: Action
+    public var time: Timestamp
+
+    public init(containerID: String, containerName: String?, action: Action, time: Timestamp) {
+        self.containerID = containerID
+        self.containerName = containerName
+        self.action = action
+        self.time = time
+    }
+}

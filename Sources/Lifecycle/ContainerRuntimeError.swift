@@ -1,0 +1,38 @@
+/// An error from a container runtime, carrying the engine's own message.
+public struct ContainerRuntimeError: Error, Sendable, Hashable, CustomStringConvertible {
+    private enum Code: Hashable, Sendable {
+        case notFound, conflict, engineUnavailable, engine, invalidResponse, notManaged
+    }
+
+    private let code: Code
+    /// The engine's message, or what went wrong talking to it.
+    public let message: String
+    /// The HTTP status the engine answered with, when it answered.
+    public let status: Int?
+
+    private init(_ code: Code, _ message: String, status: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.status = status
+    }
+
+    /// No such container or image.
+    public static func notFound(_ message: String) -> Self { .init(.notFound, message, status: 404) }
+    /// The name is taken or the container is in a state that refuses the call.
+    public static func conflict(_ message: String) -> Self { .init(.conflict, message, status: 409) }
+    /// The engine could not be reached.
+    public static func engineUnavailable(_ message: String) -> Self { .init(.engineUnavailable, message) }
+    /// Any other refusal by the engine.
+    public static func engine(status: Int, message: String) -> Self { .init(.engine, message, status: status) }
+    /// The engine answered something that could not be understood.
+    public static func invalidResponse(_ message: String) -> Self { .init(.invalidResponse, message) }
+    /// A container with the wanted name exists but does not carry this agent's label.
+    public static func notManaged(_ message: String) -> Self { .init(.notManaged, message) }
+
+    public var isNotFound: Bool { code == .notFound }
+    public var isConflict: Bool { code == .conflict }
+    public var isEngineUnavailable: Bool { code == .engineUnavailable }
+    public var isNotManaged: Bool { code == .notManaged }
+
+    public var description: String { message }
+}

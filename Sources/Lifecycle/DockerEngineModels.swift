@@ -1,0 +1,120 @@
+/// The parts of the Engine API's JSON that Dormouse reads and writes.
+enum DockerEngineModels {
+    struct Version: Decodable {
+        var apiVersion: String
+        var minAPIVersion: String?
+        var version: String?
+
+        enum CodingKeys: String, CodingKey {
+            case apiVersion = "ApiVersion"
+            case minAPIVersion = "MinAPIVersion"
+            case version = "Version"
+        }
+    }
+
+    struct ErrorBody: Decodable {
+        var message: String
+    }
+
+    struct Inspect: Decodable {
+        struct State: Decodable {
+            struct Health: Decodable {
+                var status: String
+                enum CodingKeys: String, CodingKey { case status = "Status" }
+            }
+            var running: Bool
+            var paused: Bool?
+            var health: Health?
+            enum CodingKeys: String, CodingKey {
+                case running = "Running"
+                case paused = "Paused"
+                case health = "Health"
+            }
+        }
+        struct Config: Decodable {
+            struct Healthcheck: Decodable {
+                var test: [String]?
+                enum CodingKeys: String, CodingKey { case test = "Test" }
+            }
+            var labels: [String: String]?
+            var healthcheck: Healthcheck?
+            enum CodingKeys: String, CodingKey {
+                case labels = "Labels"
+                case healthcheck = "Healthcheck"
+            }
+        }
+        var id: String
+        var name: String
+        var state: State
+        var config: Config?
+        enum CodingKeys: String, CodingKey {
+            case id = "Id"
+            case name = "Name"
+            case state = "State"
+            case config = "Config"
+        }
+    }
+
+    struct Create: Encodable {
+        struct HostConfig: Encodable {
+            var initProcess: Bool
+            enum CodingKeys: String, CodingKey { case initProcess = "Init" }
+        }
+        struct Healthcheck: Encodable {
+            var test: [String]
+            var interval: Int64
+            var timeout: Int64
+            var retries: Int
+            enum CodingKeys: String, CodingKey {
+                case test = "Test"
+                case interval = "Interval"
+                case timeout = "Timeout"
+                case retries = "Retries"
+            }
+        }
+        var image: String
+        var cmd: [String]?
+        var env: [String]
+        var labels: [String: String]
+        var healthcheck: Healthcheck?
+        var hostConfig: HostConfig
+        enum CodingKeys: String, CodingKey {
+            case image = "Image"
+            case cmd = "Cmd"
+            case env = "Env"
+            case labels = "Labels"
+            case healthcheck = "Healthcheck"
+            case hostConfig = "HostConfig"
+        }
+    }
+
+    struct Created: Decodable {
+        var id: String
+        enum CodingKeys: String, CodingKey { case id = "Id" }
+    }
+
+    struct Event: Decodable {
+        struct Actor: Decodable {
+            var id: String?
+            var attributes: [String: String]?
+            enum CodingKeys: String, CodingKey {
+                case id = "ID"
+                case attributes = "Attributes"
+            }
+        }
+        var type: String?
+        var action: String?
+        var actor: Actor?
+        var id: String?
+        var timeNano: Int64?
+        var time: Int64?
+        enum CodingKeys: String, CodingKey {
+            case type = "Type"
+            case action = "Action"
+            case actor = "Actor"
+            case id
+            case timeNano
+            case time
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import NIOCore
+import NIOHTTP1
+
+/// One Engine API call per container operation.
+extension DockerEngineRuntime {
+    public func inspect(_ container: String) async throws -> ContainerStatus {
+        let (status, body) = try await request(.GET, "/containers/\(Self.pathComponent(container))/json")
+        guard status == 200 else { throw Self.error(status: status, body: body) }
+        let inspect = try Self.decode(DockerEngineModels.Inspect.self, from: body)
+        let test = inspect.config?.healthcheck?.test ?? []
+        return ContainerStatus(
+            id: inspect.id,
+            name: inspect.name.hasPrefix("/") ? String(inspect.name.dropFirst()) : inspect.name,
+            isRunning: inspect.state.running,
+            isPaused: inspect.state.paused ?? false,
+            hasHealthcheck: !(test.isEmpty || test == ["NONE"]),
+            health: inspect.state.health?.status,
+            labels: inspect.config?.labels ?? [:])
+    }
+
+    public func create(_ spec: ContainerSpec) async throws -> String {
+        let body = DockerEngineModels.Create(
+            image: spec.image,
+            cmd: spec.command,
+            env: spec.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
+            labels: spec.labels,
+            healthcheck: spec.healthcheck.map {
+                .init(test: ["CMD"] + $0, interval: 200_000_000, timeout: 1_000_000_000, retries: 3)
+            },
+            hostConfig: .init(initProcess: spec.useInit))
+        let (status, answer) = try await request(.POST, "/containers/create", query: [("name", spec.name)], json: body)
+        guard status == 201 else { throw Self.error(status: status, body: answer) }
+        return try Self.decode(DockerEngineModels.Created.self, from: answer).id
+    }
+
+    public func start(_ container: String) async throws {
+        try await expectNoContent(.POST, "/containers/\(Self.pathComponent(container))/start")
+    }
+
+    public func stop(_ container: String, timeout: Duration) async throws {
+        let seconds = max(0, Int(timeout.components.seconds))
+        try await expectNoContent(
+            .POST, "/containers/\(Self.pathComponent(container))/stop", query: [("t", "\(seconds)")],
+            timeout: timeout + .seconds(30))
+    }
+
+    public func pause(_ container: String) async throws {
+        try await expectNoContent(.POST, "/containers/\(Self.pathComponent(container))/pause")
+    }
+
+    public func unpause(_ container: String) async throws {
+        try await expectNoContent(.POST, "/containers/\(Self.pathComponent(container))/unpause")
+    }
+
+    /// Removes a container (tests and benchmarks clean up with it; the lifecycle never removes anything).
+    public func remove(_ container: String, force: Bool = true) async throws {
+        let (status, body) = try await request(
+            .DELETE, "/containers/\(Self.pathComponent(container))", query: [("force", force ? "true" : "false")])
+        guard status == 204 || status == 404 else { throw Self.error(status: status, body: body) }
+    }
+
+    /// 204 is done, 304 means it already was (start of a running container, stop of a stopped one).
+    private func expectNoContent(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], timeout: Duration = .seconds(30)
+    ) async throws {
+        let (status, body) = try await request(method, path, query: query, timeout: timeout)
+        guard status == 204 || status == 304 else { throw Self.error(status: status, body: body) }
+    }
+
+    static func pathComponent(_ value: String) -> String {
+        percentEncoded(value)
+    }
+}

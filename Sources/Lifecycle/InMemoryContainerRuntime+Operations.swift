@@ -1,0 +1,118 @@
+import Synchronization
+
+/// The `ContainerRuntime` operations of the fake engine.
+extension InMemoryContainerRuntime {
+    public func inspect(_ container: String) async throws -> ContainerStatus {
+        let found = try record(.inspect(container), operation: "inspect") { state in
+            guard let found = Self.find(container, in: state) else {
+                throw ContainerRuntimeError.notFound("No such container: \(container)")
+            }
+            return found
+        }
+        return ContainerStatus(
+            id: found.id, name: found.name, isRunning: found.isRunning, isPaused: found.isPaused,
+            hasHealthcheck: found.hasHealthcheck, health: nil, labels: found.labels)
+    }
+
+    public func create(_ spec: ContainerSpec) async throws -> String {
+        try record(.create(spec.name), operation: "create") { state in
+            guard state.images.contains(spec.image) else {
+                throw ContainerRuntimeError.notFound("No such image: \(spec.image)")
+            }
+            guard Self.find(spec.name, in: state) == nil else {
+                throw ContainerRuntimeError.conflict("Conflict. The container name \"/\(spec.name)\" is already in use")
+            }
+            state.nextID += 1
+            let id = "c\(state.nextID)"
+            state.containers[id] = Container(
+                id: id, name: spec.name, image: spec.image, hasHealthcheck: spec.healthcheck != nil,
+                labels: spec.labels)
+            return id
+        }
+    }
+
+    public func start(_ container: String) async throws {
+        let gate = try record(.start(container), operation: "start") { state in
+            guard Self.find(container, in: state) != nil else {
+                throw ContainerRuntimeError.notFound("No such container: \(container)")
+            }
+            return state.startGate
+        }
+        await gate?.wait()
+        let (id, started, emits) = try state.withLock { state in
+            guard let found = Self.find(container, in: state) else {
+                throw ContainerRuntimeError.notFound("No such container: \(container)")
+            }
+            let wasRunning = found.isRunning
+            state.containers[found.id]?.isRunning = true
+            return (found.id, !wasRunning, state.emitStartEvents)
+        }
+        if started && emits { emit(id, .start) }
+    }
+
+    public func stop(_ container: String, timeout: Duration) async throws {
+        let gate = try record(.stop(container), operation: "stop") { state in
+            guard Self.find(container, in: state) != nil else {
+                throw ContainerRuntimeError.notFound("No such container: \(container)")
+            }
+            return state.stopGate
+        }
+        await gate?.wait()
+        let (id, stopped) = try state.withLock { state in
+            guard let found = Self.find(container, in: state) else {
+                throw ContainerRuntimeError.notFound("No such container: \(container)")
+            }
+            state.containers[found.id]?.isRunning = false
+            return (found.id, found.isRunning)
+        }
+        if stopped {
+            emit(id, .die(exitCode: 143))
+            emit(id, .stop)
+        }
+    }
+
+    public func pause(_ container: String) async throws {
+        try setPaused(container, true, call: .pause(container), operation: "pause")
+        if let id = self.container(container)?.id { emit(id, .pause) }
+    }
+
+    public func unpause(_ container: String) async throws {
+        try setPaused(container, false, call: .unpause(container), operation: "unpause")
+        if let id = self.container(container)?.id { emit(id, .unpause) }
+    }
+
+    public func events(
+        since: ContainerEvent.Timestamp?
+    ) async throws -> AsyncThrowingStream<ContainerEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream<ContainerEvent, any Error>.makeStream()
+        let key = try state.withLock { state in
+            guard !state.engineDown else { throw ContainerRuntimeError.engineUnavailable("engine is down") }
+            state.nextID += 1
+            state.subscribers[state.nextID] = continuation
+            return state.nextID
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: key) }
+        }
+        return stream
+    }
+
+    private func setPaused(_ container: String, _ paused: Bool, call: Call, operation: String) throws {
+        try record(call, operation: operation) { state in
+            guard let found = Self.find(container, in: state) else {
+                throw ContainerRuntimeError.notFound("No such container: \(container)")
+            }
+            state.containers[found.id]?.isPaused = paused
+        }
+    }
+
+    /// Records the call, then fails it if the engine is down or a failure is injected, else runs `body`.
+    private func record<T>(_ call: Call, operation: String, _ body: (inout State) throws -> T) throws -> T {
+        try state.withLock { state in
+            state.calls.append(call)
+            if state.engineDown { throw ContainerRuntimeError.engineUnavailable("engine is down") }
+            if let failure = state.failures[operation] { throw failure }
+            return try body(&state)
+        }
+    }
+}

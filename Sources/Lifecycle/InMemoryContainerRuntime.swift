@@ -1,0 +1,161 @@
+import Synchronization
+
+/// A behaving in-memory `ContainerRuntime` for tests: containers with state, an event stream, counted calls,
+/// injectable failures, and gates that hold a start or stop until the test opens them.
+public final class InMemoryContainerRuntime: ContainerRuntime {
+    /// A container as the fake engine keeps it.
+    public struct Container: Sendable, Hashable {
+        public var id: String
+        public var name: String
+        public var image: String
+        public var isRunning = false
+        public var isPaused = false
+        public var hasHealthcheck = false
+        public var labels: [String: String] = [:]
+    }
+
+    /// The calls made, in order, for assertions.
+    public enum Call: Sendable, Hashable {
+        case inspect(String), create(String), start(String), stop(String), pause(String), unpause(String)
+    }
+
+    struct State {
+        var containers: [String: Container] = [:]
+        var images: Set<String> = []
+        var calls: [Call] = []
+        var failures: [String: ContainerRuntimeError] = [:]
+        var startGate: Gate?
+        var stopGate: Gate?
+        var subscribers: [Int: AsyncThrowingStream<ContainerEvent, any Error>.Continuation] = [:]
+        var nextID = 0
+        var engineDown = false
+        var emitStartEvents = true
+    }
+
+    let state = Mutex(State())
+    let wallClock: WallClock
+
+    public init(images: Set<String> = [], wallClock: WallClock = .system) {
+        self.wallClock = wallClock
+        state.withLock { $0.images = images }
+    }
+
+    // MARK: Arranging the fake engine
+
+    /// Adds an existing container (as an operator would have created it).
+    @discardableResult
+    public func addContainer(
+        name: String, image: String = "test", running: Bool = false, hasHealthcheck: Bool = false,
+        labels: [String: String] = [:]
+    ) -> String {
+        state.withLock { state in
+            state.nextID += 1
+            let id = "c\(state.nextID)"
+            state.containers[id] = Container(
+                id: id, name: name, image: image, isRunning: running, hasHealthcheck: hasHealthcheck, labels: labels)
+            return id
+        }
+    }
+
+    /// Makes the next calls of `operation` ("start", "stop", "create", "inspect") fail with `error`
+    /// until `clearFailure` is called.
+    public func fail(_ operation: String, with error: ContainerRuntimeError) {
+        state.withLock { $0.failures[operation] = error }
+    }
+
+    public func clearFailure(_ operation: String) {
+        _ = state.withLock { $0.failures.removeValue(forKey: operation) }
+    }
+
+    /// Holds every `start` until the returned gate is opened.
+    public func holdStarts() -> Gate {
+        let gate = Gate()
+        state.withLock { $0.startGate = gate }
+        return gate
+    }
+
+    /// Holds every `stop` until the returned gate is opened.
+    public func holdStops() -> Gate {
+        let gate = Gate()
+        state.withLock { $0.stopGate = gate }
+        return gate
+    }
+
+    /// With `false`, started containers stay silent (readiness then needs a health event from the test).
+    public func setEmitsStartEvents(_ emits: Bool) {
+        state.withLock { $0.emitStartEvents = emits }
+    }
+
+    /// Simulates the engine going away: subscriptions end with an error and calls fail until `restartEngine`.
+    public func stopEngine() {
+        let subscribers = state.withLock { state in
+            state.engineDown = true
+            defer { state.subscribers = [:] }
+            return Array(state.subscribers.values)
+        }
+        for subscriber in subscribers {
+            subscriber.finish(throwing: ContainerRuntimeError.engineUnavailable("engine stopped"))
+        }
+    }
+
+    public func restartEngine() {
+        state.withLock { $0.engineDown = false }
+    }
+
+    /// Simulates something outside Dormouse: `docker stop`, a crash, or `docker start`.
+    public func externallyStop(_ id: String, exitCode: Int = 0) {
+        guard setRunning(id, false) else { return }
+        emit(id, .die(exitCode: exitCode))
+    }
+
+    public func externallyStart(_ id: String) {
+        guard setRunning(id, true) else { return }
+        emit(id, .start)
+    }
+
+    /// Emits an event for a container, as the engine would.
+    public func emit(_ id: String, _ action: ContainerEvent.Action) {
+        let (name, subscribers) = state.withLock { ($0.containers[id]?.name, Array($0.subscribers.values)) }
+        let event = ContainerEvent(
+            containerID: id, containerName: name, action: action, time: wallClock.nanosecondsSinceEpoch)
+        for subscriber in subscribers { subscriber.yield(event) }
+    }
+
+    // MARK: Reading it back
+
+    public var calls: [Call] { state.withLock { $0.calls } }
+
+    public func callCount(_ matching: (Call) -> Bool) -> Int { calls.filter(matching).count }
+
+    public var startCount: Int {
+        callCount {
+            if case .start = $0 { return true }
+            return false
+        }
+    }
+
+    public var stopCount: Int {
+        callCount {
+            if case .stop = $0 { return true }
+            return false
+        }
+    }
+
+    public func container(_ idOrName: String) -> Container? {
+        state.withLock { Self.find(idOrName, in: $0) }
+    }
+
+    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+
+    static func find(_ idOrName: String, in state: State) -> Container? {
+        state.containers[idOrName] ?? state.containers.values.first { $0.name == idOrName }
+    }
+
+    private func setRunning(_ id: String, _ running: Bool) -> Bool {
+        state.withLock { state in
+            guard state.containers[id] != nil else { return false }
+            state.containers[id]?.isRunning = running
+            return true
+        }
+    }
+}

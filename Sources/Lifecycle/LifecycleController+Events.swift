@@ -1,0 +1,26 @@
+import Logging
+
+/// Engine events: a container that dies or is stopped outside Dormouse becomes `stopped`.
+extension LifecycleController {
+    public func containerEvent(_ event: ContainerEvent) {
+        // Events from before the current start request belong to an earlier run (for example the `die` of
+        // the previous idle stop, delivered late) and must not stop this one.
+        guard event.time >= currentRunSince else { return }
+        switch event.action {
+        case .die, .stop, .destroy:
+            if machine.phase == .running {
+                logger.info("container stopped outside Dormouse", metadata: ["container.id": "\(event.containerID)"])
+            }
+            if case .destroy = event.action, event.containerID == containerID { containerID = nil }
+            apply(machine.containerExited())
+        case .start:
+            apply(machine.containerStartedExternally())
+        default:
+            break
+        }
+    }
+
+    public func engineReconnected() async {
+        await reconcile()
+    }
+}

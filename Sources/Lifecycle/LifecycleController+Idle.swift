@@ -1,0 +1,53 @@
+import Logging
+
+/// Idling: the idle timer and the idle stop.
+extension LifecycleController {
+    /// Re-arming is O(1): one timer task per instance sleeps until the deadline and, if the deadline moved
+    /// while it slept (a release after a later dispatch), sleeps again instead of being replaced.
+    func armIdleTimer(generation: UInt64) {
+        let now = clock.now
+        idleSince = now
+        idleDeadline = now.advanced(by: policy.idleTimeout)
+        idleGeneration = generation
+        if idleTimer == nil {
+            idleTimer = Task { await self.runIdleTimer() }
+        }
+    }
+
+    private func runIdleTimer() async {
+        defer { idleTimer = nil }
+        while let deadline = idleDeadline {
+            if clock.now < deadline {
+                do { try await clock.sleep(until: deadline, tolerance: nil) } catch { return }
+                continue
+            }
+            idleDeadline = nil
+            apply(machine.idleTimerExpired(generation: idleGeneration))
+            return
+        }
+    }
+
+    func beginStop() {
+        let idle = idleSince.map { $0.duration(to: clock.now) } ?? .zero
+        transition = Task { await self.performStop(idle: idle) }
+    }
+
+    private func performStop(idle: Duration) async {
+        // The decision to stop was taken in an earlier turn; a dispatch that arrived since then wins.
+        guard machine.confirmStop() == .stopContainer else {
+            apply(.resumeWaiters)
+            return
+        }
+        do {
+            try await runtime.stop(containerID ?? target.containerName, timeout: policy.stopGracePeriod)
+            logger.info("container stopped after idling", metadata: ["lifecycle.idle_seconds": "\(idle.seconds)"])
+            await publish(.lazyStop(idle: idle))
+            apply(machine.stopSucceeded())
+        } catch {
+            let failure = Self.runtimeError(error)
+            logger.warning("container stop failed", metadata: ["error": "\(failure.message)"])
+            await publish(.lazyStopFailed(error: failure.message))
+            apply(machine.stopFailed())
+        }
+    }
+}

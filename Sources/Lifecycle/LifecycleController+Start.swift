@@ -1,0 +1,93 @@
+import Logging
+
+/// Starting: resolve (or create) the container, start it, and wait for the engine to say it is ready.
+extension LifecycleController {
+    func beginStart() {
+        transition = Task { await self.performStart() }
+    }
+
+    private func performStart() async {
+        let began = clock.now
+        currentRunSince = wallClock.nanosecondsSinceEpoch
+        do {
+            try await withStartTimeout { try await self.startAndAwaitReady() }
+            let latency = began.duration(to: clock.now)
+            logger.info("container started", metadata: ["lifecycle.latency_ms": "\(Int(latency.milliseconds))"])
+            await publish(.lazyStart(latency: latency))
+            apply(machine.startSucceeded(), outcome: .success(.cold(wake: latency)))
+        } catch {
+            let failure = Self.runtimeError(error)
+            logger.warning("container start failed", metadata: ["error": "\(failure.message)"])
+            await publish(.lazyStartFailed(error: failure.message))
+            apply(machine.startFailed(), outcome: .failure(failure))
+        }
+    }
+
+    private func withStartTimeout(_ body: @escaping @Sendable () async throws -> Void) async throws {
+        let timeout = policy.startTimeout
+        let clock = self.clock
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await body()
+                return true
+            }
+            group.addTask {
+                try await clock.sleep(for: timeout)
+                return false
+            }
+            defer { group.cancelAll() }
+            guard try await group.next() == true else {
+                throw ContainerRuntimeError.engine(
+                    status: 0, message: "container did not become ready within the start timeout of \(timeout)")
+            }
+        }
+    }
+
+    private func startAndAwaitReady() async throws {
+        let status = try await resolveContainer()
+        if status.isPaused {
+            try await runtime.unpause(status.id)
+            return
+        }
+        let healthy = !status.hasHealthcheck || status.health == "healthy"
+        if status.isRunning && healthy { return }
+        let ticket = monitor.readiness.expect(
+            .init(containerID: status.id, requiresHealthy: status.hasHealthcheck, notBefore: currentRunSince))
+        do {
+            if !status.isRunning { try await runtime.start(status.id) }
+        } catch {
+            monitor.readiness.cancel(ticket)
+            throw error
+        }
+        try await monitor.readiness.wait(ticket)
+    }
+
+    /// Finds the container, creating it from the image when Dormouse manages it and it does not exist yet.
+    /// A container that exists under the wanted name but lacks this agent's label is never touched.
+    private func resolveContainer() async throws -> ContainerStatus {
+        do {
+            let status = try await runtime.inspect(containerID ?? target.containerName)
+            guard isOurs(status) else {
+                throw ContainerRuntimeError.notManaged(
+                    "container \(status.name) exists but is not managed by Dormouse for agent \(instance)")
+            }
+            adopt(status)
+            return status
+        } catch let error as ContainerRuntimeError where error.isNotFound {
+            guard case .managed(var spec) = target else { throw error }
+            containerID = nil
+            spec.labels.merge(ContainerLabels.forInstance(instance)) { _, ours in ours }
+            let id = try await runtime.create(spec)
+            logger.info("container created", metadata: ["container.id": "\(id)", "container.image": "\(spec.image)"])
+            let status = try await runtime.inspect(id)
+            adopt(status)
+            return status
+        }
+    }
+
+    static func runtimeError(_ error: any Error) -> ContainerRuntimeError {
+        if let error = error as? ContainerRuntimeError { return error }
+        if error is CancellationError { return .engineUnavailable("start was cancelled") }
+        return .engineUnavailable("\(error)")
+    }
+}

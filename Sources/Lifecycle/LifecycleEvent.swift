@@ -1,0 +1,62 @@
+/// One lifecycle transition of an instance, as published to listeners (registry, metrics, audit, SSE).
+public struct LifecycleEvent: Sendable, Hashable {
+    /// What happened, with the measurement that belongs to it.
+    public enum Kind: Sendable, Hashable {
+        /// The container was started on demand; `latency` runs from just before the engine call to ready.
+        case lazyStart(latency: Duration)
+        /// A start failed (engine error, timeout, or the container exited before it was ready).
+        case lazyStartFailed(error: String)
+        /// The idle timer stopped the container; `idle` runs from the last release to the stop decision.
+        case lazyStop(idle: Duration)
+        /// An idle stop failed; the instance is still treated as running.
+        case lazyStopFailed(error: String)
+    }
+
+    /// The instance (agent) name.
+    public var instance: String
+    public var kind: Kind
+    /// Wall-clock time of the transition, in milliseconds since the Unix epoch.
+    public var timestampMilliseconds: Int64
+
+    public init(instance: String, kind: Kind, timestampMilliseconds: Int64) {
+        self.instance = instance
+        self.kind = kind
+        self.timestampMilliseconds = timestampMilliseconds
+    }
+
+    /// The internal short name: `lazy_start`, `lazy_start_failed`, `lazy_stop` or `lazy_stop_failed`.
+    public var type: String {
+        switch kind {
+        case .lazyStart: "lazy_start"
+        case .lazyStartFailed: "lazy_start_failed"
+        case .lazyStop: "lazy_stop"
+        case .lazyStopFailed: "lazy_stop_failed"
+        }
+    }
+
+    /// The event's measurement as JSON-ready values: `latency_ms`, `idle_seconds` or `error`.
+    public var detail: [String: LifecycleEventDetailValue] {
+        switch kind {
+        case .lazyStart(let latency): ["latency_ms": .number(latency.milliseconds)]
+        case .lazyStartFailed(let error), .lazyStopFailed(let error): ["error": .string(error)]
+        case .lazyStop(let idle): ["idle_seconds": .number(idle.seconds)]
+        }
+    }
+}
+
+/// A JSON scalar in an event's detail.
+public enum LifecycleEventDetailValue: Sendable, Hashable {
+    case number(Double)
+    case string(String)
+}
+
+extension Duration {
+    /// The duration in (fractional) milliseconds.
+    public var milliseconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) * 1_000 + Double(attoseconds) / 1e15
+    }
+
+    /// The duration in (fractional) seconds.
+    public var seconds: Double { milliseconds / 1_000 }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Installs and starts everything Dormouse needs on a Debian machine, only what is missing:
+#   - Debian packages: libsqlite3-dev, libcurl4-openssl-dev, docker.io, busybox-static
+#   - a Docker engine answering on $DOCKER_SOCKET (dockerd is started in the background when none answers;
+#     its pid is written to .build/dockerd.started so scripts/stop-dockerd.sh can stop only what we started)
+#   - the test image dormouse-test/busybox:latest, made from busybox-static with `docker import`
+# Usage: scripts/bootstrap.sh [--no-image]
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+socket=${DOCKER_SOCKET:-/var/run/docker.sock}
+test_image=${DORMOUSE_TEST_IMAGE:-dormouse-test/busybox:latest}
+state_dir="$root/.build"
+mkdir -p "$state_dir"
+
+log() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+sudo_cmd() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+    local missing=()
+    for pkg in libsqlite3-dev libcurl4-openssl-dev docker.io busybox-static; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing ${missing[*]}"
+    sudo_cmd apt-get update -qq
+    sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+engine_answers() {
+    curl -sf --max-time 2 --unix-socket "$socket" http://localhost/_ping >/dev/null 2>&1
+}
+
+start_engine() {
+    engine_answers && return 0
+    command -v dockerd >/dev/null || { log "dockerd not found"; exit 1; }
+    log "no engine answers on $socket: starting dockerd"
+    # dockerd from Debian's docker.io; containers here need no network, so skip iptables (not always
+    # available in sandboxes) and keep the default bridge off the host firewall.
+    sudo_cmd sh -c "nohup dockerd --host=unix://$socket --iptables=false >'$state_dir/dockerd.log' 2>&1 & echo \$! >'$state_dir/dockerd.started'"
+    for _ in $(seq 1 120); do
+        engine_answers && { log "dockerd is up (pid $(cat "$state_dir/dockerd.started"))"; return 0; }
+        sleep 0.5
+    done
+    log "dockerd did not answer within 60 s; its log:"
+    tail -n 40 "$state_dir/dockerd.log" >&2 || true
+    exit 1
+}
+
+build_test_image() {
+    docker image inspect "$test_image" >/dev/null 2>&1 && return 0
+    log "building $test_image from busybox-static"
+    local rootfs
+    rootfs=$(mktemp -d)
+    mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc"
+    cp /bin/busybox "$rootfs/bin/busybox"
+    for applet in $("$rootfs/bin/busybox" --list); do
+        [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
+    done
+    echo 'root:x:0:0:root:/:/bin/sh' >"$rootfs/etc/passwd"
+    tar -C "$rootfs" -c . | docker import --change 'CMD ["/bin/sh"]' - "$test_image" >/dev/null
+    rm -rf "$rootfs"
+}
+
+install_packages
+command -v curl >/dev/null || sudo_cmd apt-get install -y -qq curl >/dev/null
+start_engine
+[ "${1:-}" = "--no-image" ] || build_test_image
+log "ready: engine on $socket, test image $test_image"
