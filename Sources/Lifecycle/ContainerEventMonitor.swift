@@ -17,6 +17,8 @@ public final class ContainerEventMonitor: Service, Sendable {
         var connected = false
         var connectWaiters: [CheckedContinuation<Void, Never>] = []
         var subscriptions = 0
+        var delivered = 0
+        var deliveryWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let runtime: any ContainerRuntime
@@ -54,6 +56,21 @@ public final class ContainerEventMonitor: Service, Sendable {
         }
     }
 
+    /// How many engine events have been routed so far.
+    public var deliveredCount: Int { state.withLock { $0.delivered } }
+
+    /// Returns once `count` events have been routed to their observers (for status checks and tests).
+    public func waitUntilDelivered(_ count: Int) async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state in
+                if state.delivered >= count { return true }
+                state.deliveryWaiters.append((count, continuation))
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
     /// Routes events whose container id or name is in `keys` to `observer`; replaces an earlier attachment.
     public func attach(_ observer: any ContainerEventObserver, matching keys: Set<String>) {
         state.withLock { $0.observations[ObjectIdentifier(observer)] = Observation(observer: observer, keys: keys) }
@@ -75,6 +92,7 @@ public final class ContainerEventMonitor: Service, Sendable {
                 }
                 hadConnection = true
                 backoff = .milliseconds(100)
+                if Task.isCancelled || Task.isShuttingDownGracefully { break }
                 logger.info("engine event stream ended; resubscribing")
             } catch is CancellationError {
                 break
@@ -107,6 +125,7 @@ public final class ContainerEventMonitor: Service, Sendable {
             for observer in observers(for: event) {
                 await observer.containerEvent(event)
             }
+            markDelivered()
         }
     }
 
@@ -132,6 +151,21 @@ public final class ContainerEventMonitor: Service, Sendable {
             return state.connectWaiters
         }
         for waiter in waiters { waiter.resume() }
+    }
+
+    private func markDelivered() {
+        let ready = state.withLock { state in
+            state.delivered += 1
+            let delivered = state.delivered
+            var ready: [CheckedContinuation<Void, Never>] = []
+            state.deliveryWaiters.removeAll { waiter in
+                guard waiter.count <= delivered else { return false }
+                ready.append(waiter.continuation)
+                return true
+            }
+            return ready
+        }
+        for continuation in ready { continuation.resume() }
     }
 
     private func markDisconnected() {

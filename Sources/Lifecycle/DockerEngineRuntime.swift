@@ -27,6 +27,15 @@ public final class DockerEngineRuntime: ContainerRuntime {
         self.logger = logger
     }
 
+    /// An HTTP client configured for the engine: no read timeout (the event stream idles for long spans) and
+    /// no retrying of failed connects, so an engine that is down is reported at once, not at the deadline.
+    public static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5), read: nil)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
     /// The engine's version answer: what it runs and the API version Dormouse speaks to it.
     public struct EngineVersion: Sendable, Hashable {
         public var engineVersion: String

@@ -1,0 +1,107 @@
+import Synchronization
+
+/// A manual clock: time moves only when a test calls `advance(by:)`, and tests can await the moment a
+/// timer has gone to sleep instead of sleeping themselves.
+final class TestClock: Clock, Sendable {
+    struct Instant: InstantProtocol {
+        var offset: Duration
+
+        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        func duration(to other: Instant) -> Duration { other.offset - offset }
+        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+    }
+
+    private struct Sleeper {
+        var deadline: Instant
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var now = Instant(offset: .zero)
+        var nextID = 0
+        var sleepers: [Int: Sleeper] = [:]
+        var cancelled: Set<Int> = []
+        var watchers: [(predicate: @Sendable ([Instant]) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let state = Mutex(State())
+
+    var now: Instant { state.withLock { $0.now } }
+    var minimumResolution: Duration { .zero }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        try Task.checkCancellation()
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let outcome: Result<Void, any Error>? = state.withLock { state in
+                    if state.cancelled.remove(id) != nil { return .failure(CancellationError()) }
+                    if deadline <= state.now { return .success(()) }
+                    state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
+                    return nil
+                }
+                if let outcome { continuation.resume(with: outcome) } else { notifyWatchers() }
+            }
+        } onCancel: {
+            let sleeper = state.withLock { state in
+                guard let sleeper = state.sleepers.removeValue(forKey: id) else {
+                    state.cancelled.insert(id)
+                    return Sleeper?.none
+                }
+                return sleeper
+            }
+            sleeper?.continuation.resume(throwing: CancellationError())
+            notifyWatchers()
+        }
+    }
+
+    /// Moves time forward and wakes every sleeper whose deadline has come.
+    func advance(by duration: Duration) {
+        let due = state.withLock { state in
+            state.now = state.now.advanced(by: duration)
+            let now = state.now
+            let due = state.sleepers.filter { $0.value.deadline <= now }
+            for id in due.keys { state.sleepers[id] = nil }
+            return due.values.map(\.continuation)
+        }
+        for continuation in due { continuation.resume() }
+        notifyWatchers()
+    }
+
+    /// The deadlines of everything asleep on this clock.
+    var sleeperDeadlines: [Instant] { state.withLock { $0.sleepers.values.map(\.deadline) } }
+
+    /// Returns once the sleepers satisfy `predicate` (checked now and on every change).
+    func waitForSleepers(_ predicate: @escaping @Sendable ([Instant]) -> Bool) async {
+        await withCheckedContinuation { continuation in
+            let satisfied = state.withLock { state in
+                if predicate(state.sleepers.values.map(\.deadline)) { return true }
+                state.watchers.append((predicate, continuation))
+                return false
+            }
+            if satisfied { continuation.resume() }
+        }
+    }
+
+    /// Returns once something sleeps until exactly `deadline`.
+    func waitForSleeper(until deadline: Instant) async {
+        await waitForSleepers { $0.contains(deadline) }
+    }
+
+    private func notifyWatchers() {
+        let ready = state.withLock { state in
+            let deadlines = state.sleepers.values.map(\.deadline)
+            var ready: [CheckedContinuation<Void, Never>] = []
+            state.watchers.removeAll { watcher in
+                guard watcher.predicate(deadlines) else { return false }
+                ready.append(watcher.continuation)
+                return true
+            }
+            return ready
+        }
+        for continuation in ready { continuation.resume() }
+    }
+}
