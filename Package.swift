@@ -37,6 +37,7 @@ let package = Package(
             name: "api",
             dependencies: [
                 "Lifecycle",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -67,7 +68,10 @@ let package = Package(
             name: "apiTests",
             dependencies: [
                 "api",
+                "Lifecycle",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

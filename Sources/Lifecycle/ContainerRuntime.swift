@@ -9,6 +9,8 @@
 ///   events from then on (or from `since`, engine nanoseconds, to replay what a reconnect missed). The
 ///   stream ends or throws when the engine goes away; the caller resubscribes.
 public protocol ContainerRuntime: Sendable {
+    /// Checks that the engine answers; returns a description of it (for example `Docker 20.10.24, API 1.41`).
+    func ping() async throws -> String
     /// The current state of a container, by name or id.
     func inspect(_ container: String) async throws -> ContainerStatus
     /// Creates a container from an image; returns its id. Throws `.conflict` when the name is taken.

@@ -3,6 +3,11 @@ import NIOHTTP1
 
 /// One Engine API call per container operation.
 extension DockerEngineRuntime {
+    public func ping() async throws -> String {
+        let version = try await negotiateVersion()
+        return "Docker \(version.engineVersion), API \(version.negotiatedAPIVersion)"
+    }
+
     public func inspect(_ container: String) async throws -> ContainerStatus {
         let (status, body) = try await request(.GET, "/containers/\(Self.pathComponent(container))/json")
         guard status == 200 else { throw Self.error(status: status, body: body) }

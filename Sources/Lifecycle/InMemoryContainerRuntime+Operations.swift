@@ -2,6 +2,11 @@ import Synchronization
 
 /// The `ContainerRuntime` operations of the fake engine.
 extension InMemoryContainerRuntime {
+    public func ping() async throws -> String {
+        guard !state.withLock({ $0.engineDown }) else { throw ContainerRuntimeError.engineUnavailable("engine is down") }
+        return "in-memory engine"
+    }
+
     public func inspect(_ container: String) async throws -> ContainerStatus {
         let found = try record(.inspect(container), operation: "inspect") { state in
             guard let found = Self.find(container, in: state) else {

@@ -1,0 +1,67 @@
+import Lifecycle
+import Logging
+
+/// Everything `dormouse serve` is configured with; the only place the environment is read.
+///
+/// Environment variables (flags of `dormouse serve` override them):
+/// - `DORMOUSE_HOST` (string, default `127.0.0.1`): the address to bind. A non-loopback address needs
+///   `DORMOUSE_API_TOKEN`, or `--insecure`.
+/// - `DORMOUSE_PORT` (integer, default `7070`; `0` picks a free port).
+/// - `DORMOUSE_API_TOKEN` (string, default unset): the bearer token clients must send; never logged.
+/// - `DOCKER_HOST` (string, default `unix:///var/run/docker.sock`): the Docker Engine API endpoint,
+///   `unix:///path` or `tcp://host:port`.
+/// - `LOG_LEVEL` (`trace`…`critical`, default `info`).
+struct ServerConfiguration: Sendable {
+    var host = "127.0.0.1"
+    var port = 7070
+    var apiToken: String?
+    var dockerEndpoint = DockerEndpoint.localSocket
+    var logLevel = Logger.Level.info
+    var insecure = false
+
+    /// Reads the variables above from `environment`; a malformed value is an error naming the variable.
+    static func fromEnvironment(_ environment: [String: String]) throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        if let host = environment["DORMOUSE_HOST"], !host.isEmpty { configuration.host = host }
+        if let port = environment["DORMOUSE_PORT"], !port.isEmpty {
+            guard let value = Int(port), (0...65_535).contains(value) else {
+                throw ConfigurationError("DORMOUSE_PORT must be a port number, got \"\(port)\"")
+            }
+            configuration.port = value
+        }
+        if let token = environment["DORMOUSE_API_TOKEN"], !token.isEmpty { configuration.apiToken = token }
+        if let dockerHost = environment["DOCKER_HOST"], !dockerHost.isEmpty {
+            guard let endpoint = DockerEndpoint(dockerHost: dockerHost) else {
+                throw ConfigurationError("DOCKER_HOST must be unix:///path or tcp://host:port, got \"\(dockerHost)\"")
+            }
+            configuration.dockerEndpoint = endpoint
+        }
+        if let level = environment["LOG_LEVEL"], !level.isEmpty {
+            guard let value = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError("LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            configuration.logLevel = value
+        }
+        return configuration
+    }
+
+    /// Refuses to expose the API beyond this machine without a token.
+    func validate() throws {
+        guard apiToken == nil, !insecure, !Self.isLoopback(host) else { return }
+        throw ConfigurationError(
+            "refusing to listen on \(host) without DORMOUSE_API_TOKEN; set a token, bind to 127.0.0.1, or pass --insecure")
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+}
+
+/// A configuration value that cannot be used, with a message naming it.
+struct ConfigurationError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
