@@ -3,7 +3,9 @@ import Synchronization
 /// The `ContainerRuntime` operations of the fake engine.
 extension InMemoryContainerRuntime {
     public func ping() async throws -> String {
-        guard !state.withLock({ $0.engineDown }) else { throw ContainerRuntimeError.engineUnavailable("engine is down") }
+        guard !state.withLock({ $0.engineDown }) else {
+            throw ContainerRuntimeError.engineUnavailable("engine is down")
+        }
         return "in-memory engine"
     }
 

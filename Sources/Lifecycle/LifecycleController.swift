@@ -129,7 +129,8 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
     }
 
     func publish(_ kind: LifecycleEvent.Kind) async {
-        let event = LifecycleEvent(instance: instance, kind: kind, timestampMilliseconds: wallClock.millisecondsSinceEpoch)
+        let event = LifecycleEvent(
+            instance: instance, kind: kind, timestampMilliseconds: wallClock.millisecondsSinceEpoch)
         await listener.receive(event)
     }
 

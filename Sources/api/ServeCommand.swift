@@ -26,7 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one (env DORMOUSE_PORT, default 7070).")
     var port: Int?
 
-    @Option(name: .customLong("docker-host"), help: "Docker endpoint, unix:///path or tcp://host:port (env DOCKER_HOST).")
+    @Option(
+        name: .customLong("docker-host"), help: "Docker endpoint, unix:///path or tcp://host:port (env DOCKER_HOST).")
     var dockerHost: String?
 
     @Flag(help: "Allow a non-loopback bind without DORMOUSE_API_TOKEN.")

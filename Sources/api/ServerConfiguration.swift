@@ -38,7 +38,8 @@ struct ServerConfiguration: Sendable {
         }
         if let level = environment["LOG_LEVEL"], !level.isEmpty {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {
-                throw ConfigurationError("LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+                throw ConfigurationError(
+                    "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
             }
             configuration.logLevel = value
         }
@@ -49,7 +50,8 @@ struct ServerConfiguration: Sendable {
     func validate() throws {
         guard apiToken == nil, !insecure, !Self.isLoopback(host) else { return }
         throw ConfigurationError(
-            "refusing to listen on \(host) without DORMOUSE_API_TOKEN; set a token, bind to 127.0.0.1, or pass --insecure")
+            "refusing to listen on \(host) without DORMOUSE_API_TOKEN; set a token, bind to 127.0.0.1, or pass --insecure"
+        )
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -27,7 +27,8 @@ struct HealthControllerTests {
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
                 #expect(response.headers[.cacheControl] == "no-store")
-                let health = try JSONDecoder().decode(HealthController.Health.self, from: Data(response.body.readableBytesView))
+                let health = try JSONDecoder().decode(
+                    HealthController.Health.self, from: Data(response.body.readableBytesView))
                 #expect(health.status == "ok")
                 #expect(health.engine.reachable)
                 #expect(health.engine.version == "in-memory engine")
@@ -41,7 +42,8 @@ struct HealthControllerTests {
         try await Self.app(runtime).test(.live) { client in
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)
-                let health = try JSONDecoder().decode(HealthController.Health.self, from: Data(response.body.readableBytesView))
+                let health = try JSONDecoder().decode(
+                    HealthController.Health.self, from: Data(response.body.readableBytesView))
                 #expect(health.status == "degraded")
                 #expect(!health.engine.reachable)
                 #expect(health.engine.error?.contains("engine is down") == true)

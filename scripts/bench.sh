@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Benchmarks (`make bench`), release build, against the real Docker engine. Figures go in BENCHMARKS.md.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+scripts/bootstrap.sh
+trap 'scripts/stop-dockerd.sh' EXIT
+swift build -c release --product WakeBenchmark
+echo "== wake benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
+.build/release/WakeBenchmark
