@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts everything Dormouse needs on a Debian machine, only what is missing:
-#   - Debian packages: libsqlite3-dev, libcurl4-openssl-dev, docker.io, busybox-static
+#   - Debian packages: libsqlite3-dev, libcurl4-openssl-dev, docker.io, busybox-static (and curl)
 #   - a Docker engine answering on $DOCKER_SOCKET (dockerd is started in the background when none answers;
 #     its pid is written to .build/dockerd.started so scripts/stop-dockerd.sh can stop only what we started)
 #   - the test image dormouse-test/busybox:latest, made from busybox-static with `docker import`
@@ -21,7 +21,7 @@ sudo_cmd() {
 
 install_packages() {
     local missing=()
-    for pkg in libsqlite3-dev libcurl4-openssl-dev docker.io busybox-static; do
+    for pkg in libsqlite3-dev libcurl4-openssl-dev docker.io busybox-static curl; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -66,7 +66,6 @@ build_test_image() {
 }
 
 install_packages
-command -v curl >/dev/null || sudo_cmd apt-get install -y -qq curl >/dev/null
 start_engine
 [ "${1:-}" = "--no-image" ] || build_test_image
 log "ready: engine on $socket, test image $test_image"

@@ -1,0 +1,32 @@
+import Lifecycle
+import Synchronization
+
+/// Forwards to a runtime and records how long each `start` call took, so a cold acquire can be split into
+/// the engine's start and the lifecycle's own time around it.
+final class TimingRuntime: ContainerRuntime {
+    private let base: any ContainerRuntime
+    private let starts = Mutex<[Duration]>([])
+
+    init(_ base: any ContainerRuntime) {
+        self.base = base
+    }
+
+    /// Durations of the `start` calls so far, in order.
+    var startDurations: [Duration] { starts.withLock { $0 } }
+
+    func ping() async throws -> String { try await base.ping() }
+    func inspect(_ container: String) async throws -> ContainerStatus { try await base.inspect(container) }
+    func create(_ spec: ContainerSpec) async throws -> String { try await base.create(spec) }
+    func stop(_ container: String, timeout: Duration) async throws { try await base.stop(container, timeout: timeout) }
+    func pause(_ container: String) async throws { try await base.pause(container) }
+    func unpause(_ container: String) async throws { try await base.unpause(container) }
+
+    func events(since: ContainerEvent.Timestamp?) async throws -> AsyncThrowingStream<ContainerEvent, any Error> {
+        try await base.events(since: since)
+    }
+
+    func start(_ container: String) async throws {
+        let elapsed = try await ContinuousClock().measure { try await base.start(container) }
+        starts.withLock { $0.append(elapsed) }
+    }
+}
