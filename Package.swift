@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "dormouse", targets: ["api"]),
         .library(name: "Lifecycle", targets: ["Lifecycle"]),
+        .library(name: "Watcher", targets: ["Watcher"]),
     ],
     dependencies: [
         .package(
@@ -34,10 +35,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Watcher",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log")
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "api",
             dependencies: [
                 "Lifecycle",
+                "Watcher",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -56,10 +65,25 @@ let package = Package(
             path: "Benchmarks/WakeBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "WatcherBenchmark",
+            dependencies: [
+                "Watcher",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/WatcherBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LifecycleTests",
             dependencies: [
                 "Lifecycle",
+                "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -74,6 +98,16 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WatcherTests",
+            dependencies: [
+                "Watcher",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
     ]

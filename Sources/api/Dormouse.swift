@@ -7,7 +7,7 @@ struct Dormouse: AsyncParsableCommand {
         commandName: "dormouse",
         abstract: "Keeps AI-agent workers asleep in Docker containers and wakes them on demand.",
         version: DormouseVersion.current,
-        subcommands: [ServeCommand.self]
+        subcommands: [ServeCommand.self, WatchCommand.self]
     )
 }
 

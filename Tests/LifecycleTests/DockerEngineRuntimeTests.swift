@@ -18,22 +18,22 @@ struct DockerEngineRuntimeTests {
                 ContainerSpec(
                     name: name, image: DockerFixture.image, command: ["sleep", "3600"], environment: ["A": "1"],
                     labels: ContainerLabels.forInstance("crud")))
-            defer { Task { try? await runtime.remove(id) } }
-            var status = try await runtime.inspect(name)
-            #expect(status.id == id && status.name == name && !status.isRunning)
-            #expect(ContainerLabels.belongs(status.labels, to: "crud"))
-            try await runtime.start(id)
-            try await runtime.start(id)  // idempotent
-            status = try await runtime.inspect(id)
-            #expect(status.isRunning)
-            try await runtime.pause(id)
-            #expect(try await runtime.inspect(id).isPaused)
-            try await runtime.unpause(id)
-            try await runtime.stop(id, timeout: .seconds(5))
-            try await runtime.stop(id, timeout: .seconds(5))  // idempotent
-            status = try await runtime.inspect(id)
-            #expect(!status.isRunning)
-            try await runtime.remove(id)
+            try await DockerFixture.removing([name], on: runtime) {
+                var status = try await runtime.inspect(name)
+                #expect(status.id == id && status.name == name && !status.isRunning)
+                #expect(ContainerLabels.belongs(status.labels, to: "crud"))
+                try await runtime.start(id)
+                try await runtime.start(id)  // idempotent
+                status = try await runtime.inspect(id)
+                #expect(status.isRunning)
+                try await runtime.pause(id)
+                #expect(try await runtime.inspect(id).isPaused)
+                try await runtime.unpause(id)
+                try await runtime.stop(id, timeout: .seconds(5))
+                try await runtime.stop(id, timeout: .seconds(5))  // idempotent
+                status = try await runtime.inspect(id)
+                #expect(!status.isRunning)
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Lifecycle
+import TestSupport
 import Testing
 
 @Suite("LifecycleController")
@@ -54,8 +55,7 @@ struct LifecycleControllerTests {
         try await harness.run {
             _ = try await controller.acquire()
             await controller.release()
-            await harness.clock.waitForSleeper(until: harness.clock.now.advanced(by: .seconds(300)))
-            harness.clock.advance(by: .seconds(300))
+            await harness.expireIdleTimer()
             let events = await harness.recorder.waitFor(2)
             #expect(events.map(\.type) == ["lazy_start", "lazy_stop"])
             #expect(events[1].kind == .lazyStop(idle: .seconds(300)))
@@ -113,8 +113,7 @@ struct LifecycleControllerTests {
             _ = try await controller.acquire()
             await controller.release()
             let stops = harness.runtime.holdStops()
-            await harness.clock.waitForSleeper(until: harness.clock.now.advanced(by: .seconds(300)))
-            harness.clock.advance(by: .seconds(300))
+            await harness.expireIdleTimer()
             await stops.waitForWaiters(1)
             #expect(await controller.snapshot.phase == .stopping)
             async let outcome = controller.acquire()

@@ -39,6 +39,20 @@ enum DockerFixture {
         }
     }
 
+    /// Runs `body`, then removes the named containers (awaited, also when `body` throws).
+    static func removing<T>(
+        _ names: [String], on runtime: DockerEngineRuntime, _ body: () async throws -> T
+    ) async throws -> T {
+        do {
+            let result = try await body()
+            for name in names { try await runtime.remove(name) }
+            return result
+        } catch {
+            for name in names { try? await runtime.remove(name) }
+            throw error
+        }
+    }
+
     /// A container name no other test uses.
     static func uniqueName(_ prefix: String) -> String {
         "dormouse-test-\(prefix)-\(UInt32.random(in: 0...UInt32.max))"

@@ -1,5 +1,6 @@
 import Lifecycle
 import Logging
+import TestSupport
 
 /// Builds controllers on an in-memory engine with a test clock, and runs the event monitor for a test.
 struct Harness {
@@ -28,6 +29,12 @@ struct Harness {
 
     static let lazy = LifecyclePolicy(
         mode: .lazy, idleTimeout: .seconds(300), startTimeout: .seconds(60), stopGracePeriod: .seconds(1))
+
+    /// Waits until the idle timer sleeps to `idleTimeout` from now, then moves time there so it fires.
+    func expireIdleTimer(idleTimeout: Duration = .seconds(300)) async {
+        await clock.waitForSleeper(until: clock.now.advanced(by: idleTimeout))
+        clock.advance(by: idleTimeout)
+    }
 
     /// Runs `body` with the monitor subscribed; the monitor stops when `body` returns.
     func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {

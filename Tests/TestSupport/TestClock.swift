@@ -2,13 +2,18 @@ import Synchronization
 
 /// A manual clock: time moves only when a test calls `advance(by:)`, and tests can await the moment a
 /// timer has gone to sleep instead of sleeping themselves.
-final class TestClock: Clock, Sendable {
-    struct Instant: InstantProtocol {
-        var offset: Duration
+public final class TestClock: Clock, Sendable {
+    /// A point on the test clock's timeline: the time since the clock was made.
+    public struct Instant: InstantProtocol {
+        public var offset: Duration
 
-        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        func duration(to other: Instant) -> Duration { other.offset - offset }
-        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+        public init(offset: Duration) {
+            self.offset = offset
+        }
+
+        public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        public func duration(to other: Instant) -> Duration { other.offset - offset }
+        public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
     }
 
     private struct Sleeper {
@@ -26,10 +31,12 @@ final class TestClock: Clock, Sendable {
 
     private let state = Mutex(State())
 
-    var now: Instant { state.withLock { $0.now } }
-    var minimumResolution: Duration { .zero }
+    public init() {}
 
-    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+    public var now: Instant { state.withLock { $0.now } }
+    public var minimumResolution: Duration { .zero }
+
+    public func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         try Task.checkCancellation()
         let id = state.withLock { state in
             state.nextID += 1
@@ -59,7 +66,7 @@ final class TestClock: Clock, Sendable {
     }
 
     /// Moves time forward and wakes every sleeper whose deadline has come.
-    func advance(by duration: Duration) {
+    public func advance(by duration: Duration) {
         let due = state.withLock { state in
             state.now = state.now.advanced(by: duration)
             let now = state.now
@@ -72,10 +79,10 @@ final class TestClock: Clock, Sendable {
     }
 
     /// The deadlines of everything asleep on this clock.
-    var sleeperDeadlines: [Instant] { state.withLock { $0.sleepers.values.map(\.deadline) } }
+    public var sleeperDeadlines: [Instant] { state.withLock { $0.sleepers.values.map(\.deadline) } }
 
     /// Returns once the sleepers satisfy `predicate` (checked now and on every change).
-    func waitForSleepers(_ predicate: @escaping @Sendable ([Instant]) -> Bool) async {
+    public func waitForSleepers(_ predicate: @escaping @Sendable ([Instant]) -> Bool) async {
         await withCheckedContinuation { continuation in
             let satisfied = state.withLock { state in
                 if predicate(state.sleepers.values.map(\.deadline)) { return true }
@@ -87,8 +94,13 @@ final class TestClock: Clock, Sendable {
     }
 
     /// Returns once something sleeps until exactly `deadline`.
-    func waitForSleeper(until deadline: Instant) async {
+    public func waitForSleeper(until deadline: Instant) async {
         await waitForSleepers { $0.contains(deadline) }
+    }
+
+    /// Returns once at least `count` tasks sleep on this clock.
+    public func waitForSleepers(count: Int = 1) async {
+        await waitForSleepers { $0.count >= count }
     }
 
     private func notifyWatchers() {

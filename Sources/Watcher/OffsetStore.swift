@@ -1,0 +1,48 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Persists tail offsets as one JSON file, replaced atomically (write to a temporary file, then rename).
+public struct OffsetStore: Sendable {
+    /// A persisted position in one transcript.
+    public struct Entry: Sendable, Codable, Equatable {
+        public var offset: UInt64
+        public var inode: UInt64?
+
+        public init(offset: UInt64, inode: UInt64?) {
+            self.offset = offset
+            self.inode = inode
+        }
+    }
+
+    public let url: URL
+
+    public init(url: URL) {
+        self.url = url
+    }
+
+    /// The stored offsets by transcript path; empty when the file is absent or unreadable.
+    public func load() -> [String: Entry] {
+        guard let data = try? Data(contentsOf: url) else { return [:] }
+        return (try? JSONDecoder().decode([String: Entry].self, from: data)) ?? [:]
+    }
+
+    /// Replaces the stored offsets.
+    public func save(_ entries: [String: Entry]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try encoder.encode(entries).write(to: temporary)
+            guard rename(temporary.path, url.path) == 0 else { throw WatcherError.offsetsUnwritable(path: url.path) }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw WatcherError.offsetsUnwritable(path: url.path)
+        }
+    }
+}

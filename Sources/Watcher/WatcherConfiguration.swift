@@ -1,0 +1,45 @@
+/// Settings of the watcher; plain values with defaults, filled from the environment by the `api` target only.
+public struct WatcherConfiguration: Sendable {
+    /// OpenClaw agents root (`<root>/<agentId>/sessions/sessions.json`); nil disables OpenClaw.
+    public var openClawRoot: String?
+    /// Claude Code projects root; nil disables Claude Code.
+    public var claudeProjectsRoot: String?
+    /// Where tail offsets are persisted; nil keeps them in memory only.
+    public var offsetsFile: String?
+    public var idleTimeout: Duration = .seconds(60)
+    public var orphanTimeout: Duration = .seconds(300)
+    /// Activity lines kept per session and shown for a top-level session.
+    public var maxStatusLines = 10
+    public var maxMessageCharacters = 15000
+    public var lineWidth = 160
+    /// Nesting levels of sub-agents rendered under a session.
+    public var maxDepth = 3
+    /// Whether to use inotify at all; when false (or when it is unavailable) the watcher only polls.
+    public var usesInotify = true
+    /// Rescan interval when inotify works; it also drives idle detection.
+    public var pollInterval: Duration = .seconds(1)
+    /// Rescan interval when an inotify watch could not be set.
+    public var fallbackPollInterval: Duration = .milliseconds(250)
+    /// The shortest time between two writes of the offsets file.
+    public var offsetFlushInterval: Duration = .seconds(2)
+    /// Updates buffered per subscriber before the oldest are dropped.
+    public var updateBufferSize = 256
+    public var toolLabeler = ToolLabeler()
+
+    public init(openClawRoot: String? = nil, claudeProjectsRoot: String? = nil, offsetsFile: String? = nil) {
+        self.openClawRoot = openClawRoot
+        self.claudeProjectsRoot = claudeProjectsRoot
+        self.offsetsFile = offsetsFile
+    }
+
+    var modelSettings: SessionModel.Settings {
+        SessionModel.Settings(
+            idleTimeout: idleTimeout, maxActivityLines: maxStatusLines, orphanTimeout: orphanTimeout,
+            labeler: toolLabeler)
+    }
+
+    /// The formatter settings matching this configuration.
+    public var formatterSettings: StatusFormatter.Settings {
+        StatusFormatter.Settings(maxLines: maxStatusLines, lineWidth: lineWidth, maxCharacters: maxMessageCharacters)
+    }
+}

@@ -1,0 +1,28 @@
+/// An error from the watcher: a struct over a private code, so new cases don't break callers.
+public struct WatcherError: Error, Hashable, CustomStringConvertible {
+    /// The kinds of watcher errors.
+    private enum Code: Hashable {
+        case toolLabelsUnreadable
+        case toolLabelsInvalid
+        case offsetsUnwritable
+        case fileUnreadable
+    }
+
+    private let code: Code
+    /// The file the error is about.
+    public let path: String
+
+    public static func toolLabelsUnreadable(path: String) -> Self { Self(code: .toolLabelsUnreadable, path: path) }
+    public static func toolLabelsInvalid(path: String) -> Self { Self(code: .toolLabelsInvalid, path: path) }
+    public static func offsetsUnwritable(path: String) -> Self { Self(code: .offsetsUnwritable, path: path) }
+    public static func fileUnreadable(path: String) -> Self { Self(code: .fileUnreadable, path: path) }
+
+    public var description: String {
+        switch code {
+        case .toolLabelsUnreadable: return "cannot read the tool labels file \(path)"
+        case .toolLabelsInvalid: return "the tool labels file \(path) is not valid (rules, regex)"
+        case .offsetsUnwritable: return "cannot write the offsets file \(path)"
+        case .fileUnreadable: return "cannot read \(path)"
+        }
+    }
+}
