@@ -94,6 +94,8 @@ let package = Package(
             dependencies: [
                 "api",
                 "Lifecycle",
+                "Watcher",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -6,5 +6,8 @@ cd "$root"
 scripts/bootstrap.sh
 trap 'scripts/stop-dockerd.sh' EXIT
 swift build -c release --product WakeBenchmark
+swift build -c release --product WatcherBenchmark
 echo "== wake benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/WakeBenchmark
+echo "== watcher benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
+.build/release/WatcherBenchmark Tests/WatcherTests/Fixtures
