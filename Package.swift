@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "dormouse", targets: ["api"]),
         .library(name: "Lifecycle", targets: ["Lifecycle"]),
+        .library(name: "Registry", targets: ["Registry"]),
         .library(name: "Watcher", targets: ["Watcher"]),
     ],
     dependencies: [
@@ -19,6 +20,7 @@ let package = Package(
             url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -36,6 +38,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Registry",
+            dependencies: [
+                "Lifecycle",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Watcher",
             dependencies: [
                 .product(name: "Logging", package: "swift-log")
@@ -46,8 +58,10 @@ let package = Package(
             name: "api",
             dependencies: [
                 "Lifecycle",
+                "Registry",
                 "Watcher",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,10 +108,23 @@ let package = Package(
             dependencies: [
                 "api",
                 "Lifecycle",
+                "Registry",
                 "Watcher",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: [
+                "Registry",
+                "Lifecycle",
+                "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

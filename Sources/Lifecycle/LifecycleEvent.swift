@@ -45,9 +45,26 @@ public struct LifecycleEvent: Sendable, Hashable {
 }
 
 /// A JSON scalar in an event's detail.
-public enum LifecycleEventDetailValue: Sendable, Hashable {
+public enum LifecycleEventDetailValue: Sendable, Hashable, Codable {
     case number(Double)
     case string(String)
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else {
+            self = .string(try container.decode(String.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .number(let number): try container.encode(number)
+        case .string(let string): try container.encode(string)
+        }
+    }
 }
 
 extension Duration {

@@ -1,10 +1,12 @@
 import Hummingbird
 import Lifecycle
+import Registry
 
-/// `GET /health`: whether Dormouse and its Docker engine answer. Never requires auth.
+/// `GET /health`: whether Dormouse, its database and its Docker engine answer. Never requires auth.
 struct HealthController: Sendable {
     let runtime: any ContainerRuntime
     let monitor: ContainerEventMonitor
+    let auditLog: SQLiteAuditLog
 
     /// The health document.
     struct Health: ResponseEncodable, Decodable, Equatable {
@@ -20,9 +22,15 @@ struct HealthController: Sendable {
             }
         }
 
+        struct Database: Codable, Equatable {
+            var ok: Bool
+            var error: String?
+        }
+
         var status: String
         var version: String
         var engine: Engine
+        var database: Database
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -33,15 +41,22 @@ struct HealthController: Sendable {
     }
 
     func check() async -> Health {
+        let engine: Health.Engine
         do {
             let version = try await runtime.ping()
-            return Health(
-                status: "ok", version: DormouseVersion.current,
-                engine: .init(reachable: true, version: version, eventsConnected: monitor.isConnected))
+            engine = .init(reachable: true, version: version, eventsConnected: monitor.isConnected)
         } catch {
-            return Health(
-                status: "degraded", version: DormouseVersion.current,
-                engine: .init(reachable: false, error: "\(error)", eventsConnected: monitor.isConnected))
+            engine = .init(reachable: false, error: "\(error)", eventsConnected: monitor.isConnected)
         }
+        let database: Health.Database
+        do {
+            try await auditLog.checkReadable()
+            database = .init(ok: true)
+        } catch {
+            database = .init(ok: false, error: "\(error)")
+        }
+        let healthy = engine.reachable && database.ok
+        return Health(
+            status: healthy ? "ok" : "degraded", version: DormouseVersion.current, engine: engine, database: database)
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Lifecycle
 import Logging
+import Registry
 import ServiceLifecycle
 
 /// `dormouse serve`: runs the API server with the local Docker engine until SIGTERM or SIGINT.
@@ -48,9 +49,12 @@ struct ServeCommand: AsyncParsableCommand {
 
         var logger = Logger(label: "dormouse")
         logger.logLevel = configuration.logLevel
+        let database = try DormouseDatabase.open(path: configuration.databasePath)
+        logger.info("database ready", metadata: ["db.path": "\(configuration.databasePath)"])
         let client = DockerEngineRuntime.makeHTTPClient()
         let runtime = DockerEngineRuntime(endpoint: configuration.dockerEndpoint, client: client, logger: logger)
-        let app = buildApplication(configuration: configuration, runtime: runtime, logger: logger)
+        let app = buildApplication(
+            configuration: configuration, runtime: runtime, database: database, logger: logger)
         do {
             try await app.runService()
         } catch {

@@ -1,5 +1,6 @@
 import Lifecycle
 import Logging
+import Registry
 
 /// Everything `dormouse serve` is configured with; the only place the environment is read.
 ///
@@ -7,6 +8,10 @@ import Logging
 /// - `DORMOUSE_HOST` (string, default `127.0.0.1`): the address to bind. A non-loopback address needs
 ///   `DORMOUSE_API_TOKEN`, or `--insecure`.
 /// - `DORMOUSE_PORT` (integer, default `7070`; `0` picks a free port).
+/// - `DORMOUSE_DB` (path, default `$XDG_DATA_HOME/dormouse/dormouse.sqlite`, else
+///   `~/.local/share/dormouse/dormouse.sqlite`): the SQLite database file (created with its folder).
+/// - `DORMOUSE_AUDIT_RETENTION_DAYS` (integer ≥ 1, default `90`): lifecycle audit rows older than this are pruned.
+/// - `DORMOUSE_AUDIT_MAX_ROWS` (integer ≥ 1, default unset): keep at most this many audit rows.
 /// - `DORMOUSE_API_TOKEN` (string, default unset): the bearer token clients must send; never logged.
 /// - `DOCKER_HOST` (string, default `unix:///var/run/docker.sock`): the Docker Engine API endpoint,
 ///   `unix:///path` or `tcp://host:port`.
@@ -15,6 +20,8 @@ struct ServerConfiguration: Sendable {
     var host = "127.0.0.1"
     var port = 7070
     var apiToken: String?
+    var databasePath = DormouseDatabase.defaultPath(environment: [:])
+    var auditRetention = AuditRetention<ContinuousClock>.Policy()
     var dockerEndpoint = DockerEndpoint.localSocket
     var logLevel = Logger.Level.info
     var insecure = false
@@ -22,6 +29,12 @@ struct ServerConfiguration: Sendable {
     /// Reads the variables above from `environment`; a malformed value is an error naming the variable.
     static func fromEnvironment(_ environment: [String: String]) throws -> ServerConfiguration {
         var configuration = ServerConfiguration()
+        configuration.databasePath = DormouseDatabase.defaultPath(environment: environment)
+        if let path = environment["DORMOUSE_DB"], !path.isEmpty { configuration.databasePath = path }
+        if let days = try positiveInteger("DORMOUSE_AUDIT_RETENTION_DAYS", environment) {
+            configuration.auditRetention.maxAge = .seconds(days * 86_400)
+        }
+        configuration.auditRetention.maxRows = try positiveInteger("DORMOUSE_AUDIT_MAX_ROWS", environment)
         if let host = environment["DORMOUSE_HOST"], !host.isEmpty { configuration.host = host }
         if let port = environment["DORMOUSE_PORT"], !port.isEmpty {
             guard let value = Int(port), (0...65_535).contains(value) else {
@@ -44,6 +57,14 @@ struct ServerConfiguration: Sendable {
             configuration.logLevel = value
         }
         return configuration
+    }
+
+    private static func positiveInteger(_ name: String, _ environment: [String: String]) throws -> Int? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = Int(text), value > 0 else {
+            throw ConfigurationError("\(name) must be a positive whole number, got \"\(text)\"")
+        }
+        return value
     }
 
     /// Refuses to expose the API beyond this machine without a token.

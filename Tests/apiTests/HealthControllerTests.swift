@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Lifecycle
 import Logging
+import Registry
 import Testing
 
 @testable import api
@@ -15,14 +16,22 @@ struct HealthControllerTests {
         return logger
     }()
 
-    static func app(_ runtime: InMemoryContainerRuntime) -> some ApplicationProtocol {
+    /// Runs `body` against the app on port 0 with a database file in a temporary folder.
+    static func withApp(
+        _ runtime: InMemoryContainerRuntime, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
         var configuration = ServerConfiguration()
         configuration.port = 0
-        return buildApplication(configuration: configuration, runtime: runtime, logger: logger)
+        configuration.databasePath = folder.appendingPathComponent("dormouse.sqlite").path
+        let database = try DormouseDatabase.open(path: configuration.databasePath)
+        let app = buildApplication(configuration: configuration, runtime: runtime, database: database, logger: logger)
+        try await app.test(.live, body)
     }
 
     @Test func reportsAReachableEngine() async throws {
-        try await Self.app(InMemoryContainerRuntime()).test(.live) { client in
+        try await Self.withApp(InMemoryContainerRuntime()) { client in
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
@@ -32,6 +41,7 @@ struct HealthControllerTests {
                 #expect(health.status == "ok")
                 #expect(health.engine.reachable)
                 #expect(health.engine.version == "in-memory engine")
+                #expect(health.database == .init(ok: true))
             }
         }
     }
@@ -39,7 +49,7 @@ struct HealthControllerTests {
     @Test func reportsAnEngineThatIsDownWithoutFailing() async throws {
         let runtime = InMemoryContainerRuntime()
         runtime.stopEngine()
-        try await Self.app(runtime).test(.live) { client in
+        try await Self.withApp(runtime) { client in
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)
                 let health = try JSONDecoder().decode(
@@ -52,7 +62,7 @@ struct HealthControllerTests {
     }
 
     @Test func unknownRoutesAre404() async throws {
-        try await Self.app(InMemoryContainerRuntime()).test(.live) { client in
+        try await Self.withApp(InMemoryContainerRuntime()) { client in
             try await client.execute(uri: "/nope", method: .get) { response in
                 #expect(response.status == .notFound)
             }

@@ -1,5 +1,6 @@
 import Lifecycle
 import Logging
+import Registry
 import Testing
 
 @testable import api
@@ -12,14 +13,25 @@ struct ServerConfigurationTests {
         #expect(configuration.port == 7070)
         #expect(configuration.apiToken == nil)
         #expect(configuration.dockerEndpoint == .localSocket)
+        #expect(configuration.databasePath.hasSuffix("/.local/share/dormouse/dormouse.sqlite"))
+        #expect(configuration.auditRetention.maxRows == nil)
         try configuration.validate()
+    }
+
+    @Test func databaseFollowsXDGDataHome() throws {
+        let configuration = try ServerConfiguration.fromEnvironment(["XDG_DATA_HOME": "/data"])
+        #expect(configuration.databasePath == "/data/dormouse/dormouse.sqlite")
     }
 
     @Test func readsEveryVariable() throws {
         let configuration = try ServerConfiguration.fromEnvironment([
             "DORMOUSE_HOST": "0.0.0.0", "DORMOUSE_PORT": "8080", "DORMOUSE_API_TOKEN": "s3cret",
-            "DOCKER_HOST": "tcp://127.0.0.1:2375", "LOG_LEVEL": "DEBUG",
+            "DOCKER_HOST": "tcp://127.0.0.1:2375", "LOG_LEVEL": "DEBUG", "DORMOUSE_DB": "/var/lib/dormouse/db.sqlite",
+            "DORMOUSE_AUDIT_RETENTION_DAYS": "7", "DORMOUSE_AUDIT_MAX_ROWS": "1000",
         ])
+        #expect(configuration.databasePath == "/var/lib/dormouse/db.sqlite")
+        #expect(configuration.auditRetention.maxAge == .seconds(7 * 86_400))
+        #expect(configuration.auditRetention.maxRows == 1_000)
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 8080)
         #expect(configuration.apiToken == "s3cret")
@@ -30,7 +42,7 @@ struct ServerConfigurationTests {
 
     @Test(arguments: [
         ["DORMOUSE_PORT": "seventy"], ["DORMOUSE_PORT": "70000"], ["DOCKER_HOST": "ssh://box"],
-        ["LOG_LEVEL": "loud"],
+        ["LOG_LEVEL": "loud"], ["DORMOUSE_AUDIT_RETENTION_DAYS": "0"], ["DORMOUSE_AUDIT_MAX_ROWS": "lots"],
     ])
     func malformedValuesNameTheVariable(environment: [String: String]) {
         let error = #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(environment) }

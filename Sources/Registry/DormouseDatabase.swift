@@ -1,0 +1,23 @@
+import Foundation
+import GRDB
+
+/// Opens Dormouse's one SQLite database file (WAL) and brings its schema up to date.
+public enum DormouseDatabase {
+    /// Opens (creating it and its folder if needed) the database at `path` and runs pending migrations.
+    public static func open(path: String) throws -> DatabasePool {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try DatabaseMigrations.migrator.migrate(pool)
+        return pool
+    }
+
+    /// The default database file: `$XDG_DATA_HOME/dormouse/dormouse.sqlite`, else under `~/.local/share`.
+    public static func defaultPath(environment: [String: String]) -> String {
+        if let data = environment["XDG_DATA_HOME"], !data.isEmpty { return "\(data)/dormouse/dormouse.sqlite" }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return "\(home)/.local/share/dormouse/dormouse.sqlite"
+    }
+}

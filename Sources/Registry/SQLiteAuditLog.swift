@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import Lifecycle
+import Logging
+
+/// The lifecycle audit log and per-instance counters in SQLite: every event is written as an audit row and
+/// counted in the same transaction, so the two never disagree and boot reads only the counters.
+public final class SQLiteAuditLog: LifecycleEventListener {
+    /// The four event types, which are also the counter columns.
+    public static let eventTypes = ["lazy_start", "lazy_start_failed", "lazy_stop", "lazy_stop_failed"]
+
+    private let database: DatabasePool
+    private let logger: Logger
+
+    public init(database: DatabasePool, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    /// Records the event (a failed write is logged with the whole event, never dropped silently).
+    public func receive(_ event: LifecycleEvent) async {
+        do {
+            _ = try await record(event)
+        } catch {
+            logger.error(
+                "could not write a lifecycle event to the audit log",
+                metadata: [
+                    "agent.name": "\(event.instance)", "lifecycle.event": "\(event.type)",
+                    "lifecycle.ts": "\(event.timestampMilliseconds)", "error": "\(error)",
+                ])
+        }
+    }
+
+    /// Writes the audit row and bumps the instance's counter and last event in one transaction; returns the
+    /// row id.
+    @discardableResult
+    public func record(_ event: LifecycleEvent) async throws -> Int64 {
+        let type = event.type
+        precondition(Self.eventTypes.contains(type), "unknown lifecycle event type \(type)")
+        let detail = try Self.encode(event.detail)
+        return try await database.write { db in
+            try db.execute(
+                sql: "INSERT INTO lifecycle_events (instance, type, ts, detail_json) VALUES (?, ?, ?, ?)",
+                arguments: [event.instance, type, event.timestampMilliseconds, detail])
+            let id = db.lastInsertedRowID
+            // `type` is one of the four column names checked above, never user input.
+            try db.execute(
+                sql: """
+                    INSERT INTO instance_metrics (instance, \(type), last_event_type, last_event_ts, last_event_detail_json)
+                    VALUES (?, 1, ?, ?, ?)
+                    ON CONFLICT(instance) DO UPDATE SET \(type) = \(type) + 1,
+                        last_event_type = excluded.last_event_type, last_event_ts = excluded.last_event_ts,
+                        last_event_detail_json = excluded.last_event_detail_json
+                    """,
+                arguments: [event.instance, type, event.timestampMilliseconds, detail])
+            return id
+        }
+    }
+
+    /// The instance's counters, or `.zero` if nothing was recorded since it was created.
+    public func metrics(for instance: String) async throws -> InstanceMetrics {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM instance_metrics WHERE instance = ?", arguments: [instance])
+                .map(Self.metrics(from:)) ?? .zero
+        }
+    }
+
+    /// Every instance's counters, by instance name.
+    public func allMetrics() async throws -> [String: InstanceMetrics] {
+        try await database.read { db in
+            var all: [String: InstanceMetrics] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM instance_metrics") {
+                all[row["instance"]] = try Self.metrics(from: row)
+            }
+            return all
+        }
+    }
+
+    /// Audit rows after `afterID` (oldest first), optionally of one instance, at most `limit`.
+    public func events(instance: String? = nil, afterID: Int64 = 0, limit: Int = 100) async throws -> [AuditRecord] {
+        try await database.read { db in
+            let rows =
+                if let instance {
+                    try Row.fetchAll(
+                        db,
+                        sql: "SELECT * FROM lifecycle_events WHERE instance = ? AND id > ? ORDER BY id LIMIT ?",
+                        arguments: [instance, afterID, limit])
+                } else {
+                    try Row.fetchAll(
+                        db, sql: "SELECT * FROM lifecycle_events WHERE id > ? ORDER BY id LIMIT ?",
+                        arguments: [afterID, limit])
+                }
+            return try rows.map { row in
+                AuditRecord(
+                    id: row["id"], instance: row["instance"], type: row["type"], ts: row["ts"],
+                    detail: try Self.decode(row["detail_json"]))
+            }
+        }
+    }
+
+    /// Checks that the database answers a read (for health checks).
+    public func checkReadable() async throws {
+        _ = try await database.read { db in try Int.fetchOne(db, sql: "SELECT 1 FROM instance_metrics LIMIT 1") }
+    }
+
+    /// Forgets an instance's counters (its agent was deleted), so a re-created agent starts from zero. Its
+    /// audit rows stay as history and, counters being materialized, never bring the counts back.
+    public func forget(_ instance: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM instance_metrics WHERE instance = ?", arguments: [instance])
+        }
+    }
+
+    /// Deletes audit rows older than `cutoff` (epoch ms) and, with `maxRows`, the oldest beyond that many.
+    /// Counters are not touched. Returns how many rows were deleted.
+    @discardableResult
+    public func prune(olderThan cutoff: Int64?, maxRows: Int?) async throws -> Int {
+        try await database.write { db in
+            var deleted = 0
+            if let cutoff {
+                try db.execute(sql: "DELETE FROM lifecycle_events WHERE ts < ?", arguments: [cutoff])
+                deleted += db.changesCount
+            }
+            if let maxRows {
+                try db.execute(
+                    sql: """
+                        DELETE FROM lifecycle_events WHERE id <= (
+                            SELECT id FROM lifecycle_events ORDER BY id DESC LIMIT 1 OFFSET ?)
+                        """,
+                    arguments: [maxRows])
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
+
+    private static func metrics(from row: Row) throws -> InstanceMetrics {
+        var counters: [String: Int] = [:]
+        for type in eventTypes { counters[type] = row[type] }
+        var last: InstanceMetrics.LastEvent?
+        if let type: String = row["last_event_type"], let ts: Int64 = row["last_event_ts"] {
+            last = .init(type: type, ts: ts, detail: try decode(row["last_event_detail_json"] ?? "{}"))
+        }
+        return InstanceMetrics(counters: counters, lastEvent: last)
+    }
+
+    private static func encode(_ detail: [String: LifecycleEventDetailValue]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(detail), as: UTF8.self)
+    }
+
+    private static func decode(_ json: String) throws -> [String: LifecycleEventDetailValue] {
+        try JSONDecoder().decode([String: LifecycleEventDetailValue].self, from: Data(json.utf8))
+    }
+}
