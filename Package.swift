@@ -88,6 +88,17 @@ let package = Package(
             path: "Benchmarks/WatcherBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "RegistryBenchmark",
+            dependencies: [
+                "Registry",
+                "Lifecycle",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/RegistryBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             path: "Tests/TestSupport",

@@ -7,7 +7,10 @@ scripts/bootstrap.sh
 trap 'scripts/stop-dockerd.sh' EXIT
 swift build -c release --product WakeBenchmark
 swift build -c release --product WatcherBenchmark
+swift build -c release --product RegistryBenchmark
 echo "== wake benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/WakeBenchmark
 echo "== watcher benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/WatcherBenchmark Tests/WatcherTests/Fixtures
+echo "== registry benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
+.build/release/RegistryBenchmark

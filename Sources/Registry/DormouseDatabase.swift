@@ -9,6 +9,9 @@ public enum DormouseDatabase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
+        // In WAL mode NORMAL syncs at checkpoints, not on every commit: the database cannot be corrupted, and
+        // only an OS crash or power loss (not a crash of Dormouse) can lose the last commits.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try DatabaseMigrations.migrator.migrate(pool)
         return pool

@@ -10,10 +10,12 @@ public final class SQLiteAuditLog: LifecycleEventListener {
     public static let eventTypes = ["lazy_start", "lazy_start_failed", "lazy_stop", "lazy_stop_failed"]
 
     private let database: DatabasePool
+    private let batcher: AuditBatcher
     private let logger: Logger
 
     public init(database: DatabasePool, logger: Logger) {
         self.database = database
+        self.batcher = AuditBatcher(database: database)
         self.logger = logger
     }
 
@@ -32,29 +34,11 @@ public final class SQLiteAuditLog: LifecycleEventListener {
     }
 
     /// Writes the audit row and bumps the instance's counter and last event in one transaction; returns the
-    /// row id.
+    /// row id once it is committed. Concurrent calls share a transaction (group commit).
     @discardableResult
     public func record(_ event: LifecycleEvent) async throws -> Int64 {
-        let type = event.type
-        precondition(Self.eventTypes.contains(type), "unknown lifecycle event type \(type)")
-        let detail = try Self.encode(event.detail)
-        return try await database.write { db in
-            try db.execute(
-                sql: "INSERT INTO lifecycle_events (instance, type, ts, detail_json) VALUES (?, ?, ?, ?)",
-                arguments: [event.instance, type, event.timestampMilliseconds, detail])
-            let id = db.lastInsertedRowID
-            // `type` is one of the four column names checked above, never user input.
-            try db.execute(
-                sql: """
-                    INSERT INTO instance_metrics (instance, \(type), last_event_type, last_event_ts, last_event_detail_json)
-                    VALUES (?, 1, ?, ?, ?)
-                    ON CONFLICT(instance) DO UPDATE SET \(type) = \(type) + 1,
-                        last_event_type = excluded.last_event_type, last_event_ts = excluded.last_event_ts,
-                        last_event_detail_json = excluded.last_event_detail_json
-                    """,
-                arguments: [event.instance, type, event.timestampMilliseconds, detail])
-            return id
-        }
+        precondition(Self.eventTypes.contains(event.type), "unknown lifecycle event type \(event.type)")
+        return try await batcher.submit(.init(event: event, detailJSON: DetailJSON.encode(event.detail)))
     }
 
     /// The instance's counters, or `.zero` if nothing was recorded since it was created.
@@ -142,12 +126,6 @@ public final class SQLiteAuditLog: LifecycleEventListener {
             last = .init(type: type, ts: ts, detail: try decode(row["last_event_detail_json"] ?? "{}"))
         }
         return InstanceMetrics(counters: counters, lastEvent: last)
-    }
-
-    private static func encode(_ detail: [String: LifecycleEventDetailValue]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(detail), as: UTF8.self)
     }
 
     private static func decode(_ json: String) throws -> [String: LifecycleEventDetailValue] {
