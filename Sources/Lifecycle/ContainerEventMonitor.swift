@@ -18,7 +18,7 @@ public final class ContainerEventMonitor: Service, Sendable {
         var connectWaiters: [CheckedContinuation<Void, Never>] = []
         var subscriptions = 0
         var delivered = 0
-        var deliveryWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var deliveryWaiters = CountWaiters()
     }
 
     private let runtime: any ContainerRuntime
@@ -64,7 +64,7 @@ public final class ContainerEventMonitor: Service, Sendable {
         await withCheckedContinuation { continuation in
             let resumeNow = state.withLock { state in
                 if state.delivered >= count { return true }
-                state.deliveryWaiters.append((count, continuation))
+                state.deliveryWaiters.add(target: count, continuation)
                 return false
             }
             if resumeNow { continuation.resume() }
@@ -156,14 +156,7 @@ public final class ContainerEventMonitor: Service, Sendable {
     private func markDelivered() {
         let ready = state.withLock { state in
             state.delivered += 1
-            let delivered = state.delivered
-            var ready: [CheckedContinuation<Void, Never>] = []
-            state.deliveryWaiters.removeAll { waiter in
-                guard waiter.count <= delivered else { return false }
-                ready.append(waiter.continuation)
-                return true
-            }
-            return ready
+            return state.deliveryWaiters.reached(state.delivered)
         }
         for continuation in ready { continuation.resume() }
     }

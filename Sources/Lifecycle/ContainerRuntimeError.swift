@@ -1,7 +1,7 @@
 /// An error from a container runtime, carrying the engine's own message.
 public struct ContainerRuntimeError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Code: Hashable, Sendable {
-        case notFound, conflict, engineUnavailable, engine, invalidResponse, notManaged
+        case notFound, conflict, engineUnavailable, engine, invalidResponse, notManaged, notReady, cancelled
     }
 
     private let code: Code
@@ -29,10 +29,17 @@ public struct ContainerRuntimeError: Error, Sendable, Hashable, CustomStringConv
     /// A container with the wanted name exists but does not carry this agent's label.
     public static func notManaged(_ message: String) -> Self { .init(.notManaged, message) }
 
+    /// The container started but did not become ready: it exited, reported unhealthy, or the start timed out.
+    public static func notReady(_ message: String) -> Self { .init(.notReady, message) }
+    /// The work was called off (the instance was removed or shut down) before it finished.
+    public static func cancelled(_ message: String) -> Self { .init(.cancelled, message) }
+
     public var isNotFound: Bool { code == .notFound }
     public var isConflict: Bool { code == .conflict }
     public var isEngineUnavailable: Bool { code == .engineUnavailable }
     public var isNotManaged: Bool { code == .notManaged }
+    public var isNotReady: Bool { code == .notReady }
+    public var isCancelled: Bool { code == .cancelled }
 
     public var description: String { message }
 }

@@ -9,7 +9,7 @@ extension DockerEngineRuntime {
     }
 
     public func inspect(_ container: String) async throws -> ContainerStatus {
-        let (status, body) = try await request(.GET, "/containers/\(Self.pathComponent(container))/json")
+        let (status, body) = try await request(.GET, "/containers/\(Self.percentEncoded(container))/json")
         guard status == 200 else { throw Self.error(status: status, body: body) }
         let inspect = try Self.decode(DockerEngineModels.Inspect.self, from: body)
         let test = inspect.config?.healthcheck?.test ?? []
@@ -39,28 +39,28 @@ extension DockerEngineRuntime {
     }
 
     public func start(_ container: String) async throws {
-        try await expectNoContent(.POST, "/containers/\(Self.pathComponent(container))/start")
+        try await expectNoContent(.POST, "/containers/\(Self.percentEncoded(container))/start")
     }
 
     public func stop(_ container: String, timeout: Duration) async throws {
         let seconds = max(0, Int(timeout.components.seconds))
         try await expectNoContent(
-            .POST, "/containers/\(Self.pathComponent(container))/stop", query: [("t", "\(seconds)")],
+            .POST, "/containers/\(Self.percentEncoded(container))/stop", query: [("t", "\(seconds)")],
             timeout: timeout + .seconds(30))
     }
 
     public func pause(_ container: String) async throws {
-        try await expectNoContent(.POST, "/containers/\(Self.pathComponent(container))/pause")
+        try await expectNoContent(.POST, "/containers/\(Self.percentEncoded(container))/pause")
     }
 
     public func unpause(_ container: String) async throws {
-        try await expectNoContent(.POST, "/containers/\(Self.pathComponent(container))/unpause")
+        try await expectNoContent(.POST, "/containers/\(Self.percentEncoded(container))/unpause")
     }
 
     /// Removes a container (tests and benchmarks clean up with it; the lifecycle never removes anything).
     public func remove(_ container: String, force: Bool = true) async throws {
         let (status, body) = try await request(
-            .DELETE, "/containers/\(Self.pathComponent(container))", query: [("force", force ? "true" : "false")])
+            .DELETE, "/containers/\(Self.percentEncoded(container))", query: [("force", force ? "true" : "false")])
         guard status == 204 || status == 404 else { throw Self.error(status: status, body: body) }
     }
 
@@ -70,9 +70,5 @@ extension DockerEngineRuntime {
     ) async throws {
         let (status, body) = try await request(method, path, query: query, timeout: timeout)
         guard status == 204 || status == 304 else { throw Self.error(status: status, body: body) }
-    }
-
-    static func pathComponent(_ value: String) -> String {
-        percentEncoded(value)
     }
 }

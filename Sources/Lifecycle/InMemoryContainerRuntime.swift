@@ -102,15 +102,10 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
         state.withLock { $0.engineDown = false }
     }
 
-    /// Simulates something outside Dormouse: `docker stop`, a crash, or `docker start`.
+    /// Simulates something outside Dormouse: `docker stop` or a crash.
     public func externallyStop(_ id: String, exitCode: Int = 0) {
         guard setRunning(id, false) else { return }
         emit(id, .die(exitCode: exitCode))
-    }
-
-    public func externallyStart(_ id: String) {
-        guard setRunning(id, true) else { return }
-        emit(id, .start)
     }
 
     /// Emits an event for a container, as the engine would.

@@ -37,8 +37,8 @@ extension LifecycleController {
             }
             defer { group.cancelAll() }
             guard try await group.next() == true else {
-                throw ContainerRuntimeError.engine(
-                    status: 0, message: "container did not become ready within the start timeout of \(timeout)")
+                throw ContainerRuntimeError.notReady(
+                    "container did not become ready within the start timeout of \(timeout)")
             }
         }
     }
@@ -87,7 +87,7 @@ extension LifecycleController {
 
     static func runtimeError(_ error: any Error) -> ContainerRuntimeError {
         if let error = error as? ContainerRuntimeError { return error }
-        if error is CancellationError { return .engineUnavailable("start was cancelled") }
+        if error is CancellationError { return .cancelled("start was cancelled") }
         return .engineUnavailable("\(error)")
     }
 }

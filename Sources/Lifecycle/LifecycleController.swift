@@ -93,7 +93,7 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
         idleTimer?.cancel()
         transition?.cancel()
         idleDeadline = nil
-        failWaiters(with: ContainerRuntimeError.engineUnavailable("instance \(instance) was removed"))
+        failWaiters(with: ContainerRuntimeError.cancelled("instance \(instance) was removed"))
     }
 
     private func park() async throws -> AcquireOutcome {

@@ -40,7 +40,7 @@ final class ReadinessWaiters: Sendable {
                         state.byTicket[ticket] = nil
                         return result
                     case nil:
-                        return .failure(.invalidResponse("readiness wait was cancelled"))
+                        return .failure(.cancelled("readiness wait was cancelled"))
                     }
                 }
                 if let settled { continuation.resume(with: settled.mapError { $0 as any Error }) }
@@ -96,10 +96,10 @@ final class ReadinessWaiters: Sendable {
         case .start where !expectation.requiresHealthy, .healthy:
             return .success(())
         case .unhealthy:
-            return .failure(.engine(status: 0, message: "container reported unhealthy before it became ready"))
+            return .failure(.notReady("container reported unhealthy before it became ready"))
         case .die(let exitCode):
             let code = exitCode.map { " with exit code \($0)" } ?? ""
-            return .failure(.engine(status: 0, message: "container exited\(code) before it became ready"))
+            return .failure(.notReady("container exited\(code) before it became ready"))
         case .destroy:
             return .failure(.notFound("container was removed before it became ready"))
         default:
