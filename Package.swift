@@ -41,8 +41,11 @@ let package = Package(
             name: "Registry",
             dependencies: [
                 "Lifecycle",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -80,6 +83,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "APIBenchmark",
+            dependencies: [
+                "Lifecycle",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/APIBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "WatcherBenchmark",
             dependencies: [
                 "Watcher",
@@ -101,6 +115,11 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
+            dependencies: [
+                "Lifecycle",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -120,7 +139,9 @@ let package = Package(
                 "api",
                 "Lifecycle",
                 "Registry",
+                "TestSupport",
                 "Watcher",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -8,9 +8,13 @@ trap 'scripts/stop-dockerd.sh' EXIT
 swift build -c release --product WakeBenchmark
 swift build -c release --product WatcherBenchmark
 swift build -c release --product RegistryBenchmark
+swift build -c release --product APIBenchmark
+swift build -c release --product dormouse
 echo "== wake benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/WakeBenchmark
 echo "== watcher benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/WatcherBenchmark Tests/WatcherTests/Fixtures
 echo "== registry benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/RegistryBenchmark
+echo "== api benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
+.build/release/APIBenchmark .build/release/dormouse

@@ -102,6 +102,15 @@ public struct InstanceStateMachine: Sendable, Hashable {
         return .stopContainer
     }
 
+    /// An operator asks for a stop now: only a running container with no lease held or awaited stops
+    /// (`.stopContainer`, report as for an idle stop); otherwise `.none`.
+    public mutating func stopRequested() -> Action {
+        guard phase == .running, inFlight == 0, waiting == 0 else { return .none }
+        disarmIdleTimer()
+        phase = .stopping
+        return .stopContainer
+    }
+
     /// The owner is about to call the engine to stop: a dispatch that arrived since the decision wins, and
     /// the stop is called off (`.resumeWaiters`); otherwise `.stopContainer` confirms it.
     public mutating func confirmStop() -> Action {

@@ -27,6 +27,21 @@ extension LifecycleController {
         }
     }
 
+    /// Stops the container now if it is running and no lease is held or awaited; waits for the stop.
+    public func stop(trigger: LifecycleTrigger) async throws -> StopOutcome {
+        if machine.phase == .stopping, let transition { await transition.value }
+        guard machine.phase != .stopped else { return .alreadyStopped }
+        guard machine.stopRequested() == .stopContainer else {
+            return .busy(inFlight: machine.inFlight + machine.waiting)
+        }
+        stopTrigger = trigger
+        lastStopFailure = nil
+        beginStop()
+        await transition?.value
+        if let lastStopFailure { throw lastStopFailure }
+        return machine.phase == .stopped ? .stopped : .busy(inFlight: machine.inFlight + machine.waiting)
+    }
+
     func beginStop() {
         let idle = idleSince.map { $0.duration(to: clock.now) } ?? .zero
         transition = Task { await self.performStop(idle: idle) }
@@ -35,19 +50,28 @@ extension LifecycleController {
     private func performStop(idle: Duration) async {
         // The decision to stop was taken in an earlier turn; a dispatch that arrived since then wins.
         guard machine.confirmStop() == .stopContainer else {
+            stopTrigger = .idle
             apply(.resumeWaiters)
             return
         }
         do {
             try await runtime.stop(containerID ?? target.containerName, timeout: policy.stopGracePeriod)
-            logger.info("container stopped after idling", metadata: ["lifecycle.idle_seconds": "\(idle.seconds)"])
-            await publish(.lazyStop(idle: idle))
+            logger.info(
+                "container stopped",
+                metadata: ["lifecycle.idle_seconds": "\(idle.seconds)", "lifecycle.trigger": "\(stopTrigger)"])
+            await publish(.lazyStop(idle: idle), trigger: takeStopTrigger())
             apply(machine.stopSucceeded())
         } catch {
             let failure = Self.runtimeError(error)
             logger.warning("container stop failed", metadata: ["error": "\(failure.message)"])
-            await publish(.lazyStopFailed(error: failure.message))
+            lastStopFailure = failure
+            await publish(.lazyStopFailed(error: failure.message), trigger: takeStopTrigger())
             apply(machine.stopFailed())
         }
+    }
+
+    private func takeStopTrigger() -> LifecycleTrigger {
+        defer { stopTrigger = .idle }
+        return stopTrigger
     }
 }

@@ -6,6 +6,14 @@ extension LifecycleController {
         transition = Task { await self.performStart() }
     }
 
+    /// Starts the container if it is stopped, as `acquire` would, without keeping a lease: a lazy worker
+    /// then idles out as after a dispatch. Returns how the container came to be running.
+    public func start(trigger: LifecycleTrigger) async throws -> AcquireOutcome {
+        let outcome = try await acquire(trigger: trigger)
+        release()
+        return outcome
+    }
+
     private func performStart() async {
         let began = clock.now
         currentRunSince = wallClock.nanosecondsSinceEpoch
@@ -13,12 +21,14 @@ extension LifecycleController {
             try await withStartTimeout { try await self.startAndAwaitReady() }
             let latency = began.duration(to: clock.now)
             logger.info("container started", metadata: ["lifecycle.latency_ms": "\(Int(latency.milliseconds))"])
-            await publish(.lazyStart(latency: latency))
+            await publish(.lazyStart(latency: latency), trigger: startTrigger)
+            startTrigger = .dispatch
             apply(machine.startSucceeded(), outcome: .success(.cold(wake: latency)))
         } catch {
             let failure = Self.runtimeError(error)
             logger.warning("container start failed", metadata: ["error": "\(failure.message)"])
-            await publish(.lazyStartFailed(error: failure.message))
+            await publish(.lazyStartFailed(error: failure.message), trigger: startTrigger)
+            startTrigger = .dispatch
             apply(machine.startFailed(), outcome: .failure(failure))
         }
     }

@@ -23,6 +23,11 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
     var idleGeneration: UInt64 = 0
     var idleTimer: Task<Void, Never>?
     var transition: Task<Void, Never>?
+    /// What caused the start or stop in progress, for its event.
+    var startTrigger = LifecycleTrigger.dispatch
+    var stopTrigger = LifecycleTrigger.idle
+    var lastStopFailure: ContainerRuntimeError?
+    var retired = false
 
     public init(
         instance: String, target: ContainerTarget, policy: LifecyclePolicy, runtime: any ContainerRuntime,
@@ -53,13 +58,15 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
     /// Takes a lease for one dispatch, starting the container first if it is stopped. However many callers
     /// arrive together, the container is started once and all of them get that start's outcome. Pair every
     /// successful acquire with one `release()`.
-    public func acquire() async throws -> AcquireOutcome {
+    public func acquire(trigger: LifecycleTrigger = .dispatch) async throws -> AcquireOutcome {
+        guard !retired else { throw ContainerRuntimeError.cancelled("instance \(instance) was removed") }
         let action = machine.acquire()
         idleDeadline = nil
         switch action {
         case .proceed:
             return .warm
         case .startContainer:
+            startTrigger = trigger
             beginStart()
             return try await park()
         case .wait:
@@ -87,13 +94,17 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
         }
     }
 
-    /// Stops timers and work in progress and detaches from the engine events; the container is left as is.
-    public func shutdown() {
+    /// Retires the controller: stops timers and work in progress, detaches from the engine events, and
+    /// waits for a transition in progress to end. Afterwards it does nothing and publishes nothing (so a
+    /// deleted agent's counters never come back); the container is left as is.
+    public func shutdown() async {
+        retired = true
         monitor.detach(self)
         idleTimer?.cancel()
         transition?.cancel()
         idleDeadline = nil
         failWaiters(with: ContainerRuntimeError.cancelled("instance \(instance) was removed"))
+        await transition?.value
     }
 
     private func park() async throws -> AcquireOutcome {
@@ -102,6 +113,10 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
 
     /// Carries out an action of the state machine.
     func apply(_ action: InstanceStateMachine.Action, outcome: Result<AcquireOutcome, any Error> = .success(.warm)) {
+        if retired {
+            if case .failure(let error) = outcome { failWaiters(with: error) }
+            return
+        }
         switch action {
         case .none:
             break
@@ -128,9 +143,10 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
         resumeWaiters(with: .failure(error))
     }
 
-    func publish(_ kind: LifecycleEvent.Kind) async {
+    func publish(_ kind: LifecycleEvent.Kind, trigger: LifecycleTrigger) async {
+        guard !retired else { return }
         let event = LifecycleEvent(
-            instance: instance, kind: kind, timestampMilliseconds: wallClock.millisecondsSinceEpoch)
+            instance: instance, kind: kind, timestampMilliseconds: wallClock.millisecondsSinceEpoch, trigger: trigger)
         await listener.receive(event)
     }
 

@@ -17,11 +17,18 @@ public struct LifecycleEvent: Sendable, Hashable {
     public var kind: Kind
     /// Wall-clock time of the transition, in milliseconds since the Unix epoch.
     public var timestampMilliseconds: Int64
+    /// What caused the transition.
+    public var trigger: LifecycleTrigger
 
-    public init(instance: String, kind: Kind, timestampMilliseconds: Int64) {
+    /// An event; without a `trigger`, starts are caused by a dispatch and stops by the idle timer.
+    public init(instance: String, kind: Kind, timestampMilliseconds: Int64, trigger: LifecycleTrigger? = nil) {
         self.instance = instance
         self.kind = kind
         self.timestampMilliseconds = timestampMilliseconds
+        switch kind {
+        case .lazyStart, .lazyStartFailed: self.trigger = trigger ?? .dispatch
+        case .lazyStop, .lazyStopFailed: self.trigger = trigger ?? .idle
+        }
     }
 
     /// The internal short name: `lazy_start`, `lazy_start_failed`, `lazy_stop` or `lazy_stop_failed`.
@@ -34,14 +41,28 @@ public struct LifecycleEvent: Sendable, Hashable {
         }
     }
 
-    /// The event's measurement as JSON-ready values: `latency_ms`, `idle_seconds` or `error`.
+    /// The event's measurement as JSON-ready values (`latency_ms`, `idle_seconds` or `error`) and its
+    /// `trigger`.
     public var detail: [String: LifecycleEventDetailValue] {
-        switch kind {
-        case .lazyStart(let latency): ["latency_ms": .number(latency.milliseconds)]
-        case .lazyStartFailed(let error), .lazyStopFailed(let error): ["error": .string(error)]
-        case .lazyStop(let idle): ["idle_seconds": .number(idle.seconds)]
+        let trigger = LifecycleEventDetailValue.string(trigger.rawValue)
+        return switch kind {
+        case .lazyStart(let latency): ["latency_ms": .number(latency.milliseconds), "trigger": trigger]
+        case .lazyStartFailed(let error), .lazyStopFailed(let error): ["error": .string(error), "trigger": trigger]
+        case .lazyStop(let idle): ["idle_seconds": .number(idle.seconds), "trigger": trigger]
         }
     }
+}
+
+/// What caused a lifecycle transition.
+public enum LifecycleTrigger: String, Sendable, Hashable, Codable {
+    /// A task needed the worker.
+    case dispatch
+    /// An operator asked for it (`POST /agents/{name}/start` or `/stop`).
+    case `operator`
+    /// The idle timer expired.
+    case idle
+    /// Dormouse brought a hot worker up when it booted or the agent was declared.
+    case boot
 }
 
 /// A JSON scalar in an event's detail.

@@ -27,6 +27,37 @@ enum DatabaseMigrations {
                 table.column("last_event_detail_json", .text)
             }
         }
+        migrator.registerMigration("v2: agents and tasks") { db in
+            // `id` changes when an agent is deleted and declared again, so the new agent's task list starts empty.
+            try db.create(table: "agents") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("name", .text).notNull().unique()
+                table.column("definition_json", .text).notNull()
+                table.column("created_at", .integer).notNull()
+                table.column("updated_at", .integer).notNull()
+            }
+            try db.create(table: "tasks") { table in
+                table.autoIncrementedPrimaryKey("seq")
+                table.column("id", .text).notNull().unique()
+                table.column("agent_id", .integer).notNull()
+                table.column("agent", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("payload_json", .text).notNull()
+                table.column("created_at", .integer).notNull()
+                table.column("started_at", .integer)
+                table.column("finished_at", .integer)
+                table.column("cold_start", .boolean)
+                table.column("wake_ms", .double)
+                table.column("exit_code", .integer)
+                table.column("http_status", .integer)
+                table.column("output", .text)
+                table.column("output_truncated", .boolean).notNull().defaults(to: false)
+                table.column("error", .text)
+            }
+            try db.create(index: "tasks_agent_seq", on: "tasks", columns: ["agent_id", "seq"])
+            try db.execute(
+                sql: "CREATE INDEX tasks_unfinished ON tasks (status) WHERE status IN ('queued', 'running')")
+        }
         return migrator
     }
 }

@@ -27,10 +27,17 @@ public struct InstanceMetrics: Sendable, Hashable, Codable {
         case counters
         case lastEvent = "last_event"
     }
+
+    /// `last_event` is written as null when there is none.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(counters, forKey: .counters)
+        try container.encode(lastEvent, forKey: .lastEvent)
+    }
 }
 
 /// One row of the lifecycle audit table.
-public struct AuditRecord: Sendable, Hashable {
+public struct AuditRecord: Sendable, Hashable, Codable {
     public var id: Int64
     public var instance: String
     public var type: String

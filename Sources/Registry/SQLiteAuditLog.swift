@@ -60,19 +60,24 @@ public final class SQLiteAuditLog: LifecycleEventListener {
         }
     }
 
-    /// Audit rows after `afterID` (oldest first), optionally of one instance, at most `limit`.
-    public func events(instance: String? = nil, afterID: Int64 = 0, limit: Int = 100) async throws -> [AuditRecord] {
+    /// Audit rows after `afterID` (oldest first), optionally of one instance and from `notBefore` (epoch ms)
+    /// on, at most `limit`.
+    public func events(instance: String? = nil, afterID: Int64 = 0, notBefore: Int64 = 0, limit: Int = 100)
+        async throws -> [AuditRecord]
+    {
         try await database.read { db in
             let rows =
                 if let instance {
                     try Row.fetchAll(
                         db,
-                        sql: "SELECT * FROM lifecycle_events WHERE instance = ? AND id > ? ORDER BY id LIMIT ?",
-                        arguments: [instance, afterID, limit])
+                        sql: """
+                            SELECT * FROM lifecycle_events WHERE instance = ? AND id > ? AND ts >= ? ORDER BY id LIMIT ?
+                            """,
+                        arguments: [instance, afterID, notBefore, limit])
                 } else {
                     try Row.fetchAll(
-                        db, sql: "SELECT * FROM lifecycle_events WHERE id > ? ORDER BY id LIMIT ?",
-                        arguments: [afterID, limit])
+                        db, sql: "SELECT * FROM lifecycle_events WHERE id > ? AND ts >= ? ORDER BY id LIMIT ?",
+                        arguments: [afterID, notBefore, limit])
                 }
             return try rows.map { row in
                 AuditRecord(

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import GRDB
 import Hummingbird
 import Lifecycle
@@ -5,18 +6,37 @@ import Logging
 import Registry
 
 /// Builds the Dormouse application; `serve` and the tests both use it (tests pass an in-memory runtime, a
-/// temporary database and port 0).
-func buildApplication(
-    configuration: ServerConfiguration, runtime: any ContainerRuntime, database: DatabasePool, logger: Logger,
+/// temporary database, a test clock, listeners of their own and port 0). Loads the agents before it returns.
+func buildApplication<C: Clock<Duration>>(
+    configuration: ServerConfiguration, runtime: any ContainerRuntime, database: DatabasePool,
+    httpClient: HTTPClient, clock: C, wallClock: WallClock = .system,
+    listeners: [any LifecycleEventListener] = [], logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
+) async throws -> some ApplicationProtocol {
     let monitor = ContainerEventMonitor(runtime: runtime, logger: logger)
     let auditLog = SQLiteAuditLog(database: database, logger: logger)
     let retention = AuditRetention(
         auditLog: auditLog, policy: configuration.auditRetention, clock: ContinuousClock(), logger: logger)
+    let histogram = StartLatencyHistogram()
+    let statistics = TaskStatistics()
+    let registry = AgentRegistry(
+        database: database, auditLog: auditLog, runtime: runtime, monitor: monitor,
+        delivery: WorkerDelivery(runtime: runtime, httpClient: httpClient, logger: logger),
+        listener: LifecycleEventListeners([histogram] + listeners),
+        clock: clock, wallClock: wallClock, statistics: statistics, logger: logger)
+    try await registry.boot()
+
     let router = Router()
-    router.addMiddleware { LogRequestsMiddleware(.debug) }
+    router.addMiddleware {
+        LogRequestsMiddleware(.debug)
+        ProblemMiddleware()
+        BearerAuthMiddleware(token: configuration.apiToken)
+    }
     HealthController(runtime: runtime, monitor: monitor, auditLog: auditLog).addRoutes(to: router)
+    AgentsController(registry: registry).addRoutes(to: router)
+    TasksController(registry: registry).addRoutes(to: router)
+    EventsController(registry: registry).addRoutes(to: router)
+    MetricsController(registry: registry, histogram: histogram, statistics: statistics).addRoutes(to: router)
     let host = configuration.host
     var app = Application(
         router: router,
@@ -28,6 +48,8 @@ func buildApplication(
         },
         logger: logger
     )
-    app.addServices(monitor, retention)
+    // Shutdown runs in reverse: the server drains first, then the registry records interrupted tasks, then
+    // the engine subscription ends.
+    app.addServices(monitor, retention, registry)
     return app
 }

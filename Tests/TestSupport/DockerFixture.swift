@@ -7,26 +7,26 @@ import Logging
 ///
 /// Integration tests run when the engine answers. With `DORMOUSE_REQUIRE_DOCKER=1` (set by `make test` and
 /// CI) an engine that does not answer fails the tests instead of skipping them.
-enum DockerFixture {
-    static let image = ProcessInfo.processInfo.environment["DORMOUSE_TEST_IMAGE"] ?? "dormouse-test/busybox:latest"
-    static let required = ProcessInfo.processInfo.environment["DORMOUSE_REQUIRE_DOCKER"] == "1"
-    static let endpoint =
+public enum DockerFixture {
+    public static let image = ProcessInfo.processInfo.environment["DORMOUSE_TEST_IMAGE"] ?? "dormouse-test/busybox:latest"
+    public static let required = ProcessInfo.processInfo.environment["DORMOUSE_REQUIRE_DOCKER"] == "1"
+    public static let endpoint =
         ProcessInfo.processInfo.environment["DOCKER_HOST"].flatMap(DockerEndpoint.init(dockerHost:)) ?? .localSocket
-    static let socketPath = "/var/run/docker.sock"
+    public static let socketPath = "/var/run/docker.sock"
 
     /// Whether the integration tests run: the engine's socket exists, or they are required.
-    static var enabled: Bool {
+    public static var enabled: Bool {
         required || FileManager.default.fileExists(atPath: socketPath)
     }
 
-    static let logger: Logger = {
+    public static let logger: Logger = {
         var logger = Logger(label: "docker-test")
         logger.logLevel = .error
         return logger
     }()
 
     /// Runs `body` with a runtime on a fresh HTTP client, shut down afterwards.
-    static func withRuntime<T>(_ body: (DockerEngineRuntime) async throws -> T) async throws -> T {
+    public static func withRuntime<T>(_ body: (DockerEngineRuntime) async throws -> T) async throws -> T {
         let client = DockerEngineRuntime.makeHTTPClient()
         let runtime = DockerEngineRuntime(endpoint: endpoint, client: client, logger: logger)
         do {
@@ -40,7 +40,7 @@ enum DockerFixture {
     }
 
     /// Runs `body`, then removes the named containers (awaited, also when `body` throws).
-    static func removing<T>(
+    public static func removing<T>(
         _ names: [String], on runtime: DockerEngineRuntime, _ body: () async throws -> T
     ) async throws -> T {
         do {
@@ -54,7 +54,7 @@ enum DockerFixture {
     }
 
     /// A container name no other test uses.
-    static func uniqueName(_ prefix: String) -> String {
+    public static func uniqueName(_ prefix: String) -> String {
         "dormouse-test-\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
     }
 }

@@ -1,0 +1,52 @@
+/// Why the registry refused a request. The API maps each code to an HTTP status at its edge.
+public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// One invalid field and what is wrong with it.
+    public struct FieldError: Sendable, Hashable, Codable {
+        public var field: String
+        public var message: String
+
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+    }
+
+    /// The kinds of refusal.
+    public enum Code: Sendable, Hashable {
+        /// Values that fail validation.
+        case invalid
+        /// No agent or task of that name or id.
+        case notFound
+        /// An agent of that name exists.
+        case nameTaken
+        /// The change or action conflicts with the agent's current work or mode.
+        case conflict
+        /// The agent's queue is full.
+        case queueFull
+        /// The container engine cannot be reached.
+        case engineUnavailable
+        /// Dormouse is shutting down.
+        case shuttingDown
+    }
+
+    public let code: Code
+    public let message: String
+    public let fieldErrors: [FieldError]
+
+    init(_ code: Code, _ message: String, fieldErrors: [FieldError] = []) {
+        self.code = code
+        self.message = message
+        self.fieldErrors = fieldErrors
+    }
+
+    public var description: String { message }
+
+    static func invalid(_ errors: [FieldError]) -> RegistryError {
+        let summary = errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        return RegistryError(.invalid, "invalid agent: \(summary)", fieldErrors: errors)
+    }
+
+    static func agentNotFound(_ name: String) -> RegistryError {
+        RegistryError(.notFound, "no agent named \"\(name)\"")
+    }
+}

@@ -1,0 +1,76 @@
+import Hummingbird
+import NIOCore
+import Registry
+
+/// `GET /metrics`: Prometheus text exposition of lifecycle counters, start latency, tasks and queues.
+struct MetricsController<C: Clock<Duration>>: Sendable {
+    let registry: AgentRegistry<C>
+    let histogram: StartLatencyHistogram
+    let statistics: TaskStatistics
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/metrics") { _, _ in
+            let text = try await render()
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+    }
+
+    func render() async throws -> String {
+        let agents = try await registry.agents()
+        var text = PrometheusText()
+        text.family("dormouse_agents", type: "gauge", help: "Declared agents.")
+        text.sample("dormouse_agents", value: Double(agents.count))
+        text.family(
+            "dormouse_lifecycle_events_total", type: "counter",
+            help: "Lifecycle transitions of lazy workers by instance and type, kept across restarts.")
+        for agent in agents {
+            guard let metrics = agent.lifecycleMetrics else { continue }
+            for type in SQLiteAuditLog.eventTypes {
+                text.sample(
+                    "dormouse_lifecycle_events_total", ["instance": agent.agent.definition.name, "type": type],
+                    value: Double(metrics.counters[type] ?? 0))
+            }
+        }
+        renderHistogram(into: &text)
+        renderTasks(agents, into: &text)
+        return text.output
+    }
+
+    private func renderHistogram(into text: inout PrometheusText) {
+        let reading = histogram.reading
+        let name = "dormouse_start_latency_seconds"
+        text.family(name, type: "histogram", help: "Time from a lazy start's engine call to the worker being ready.")
+        for (index, bound) in StartLatencyHistogram.bounds.enumerated() {
+            text.sample("\(name)_bucket", ["le": "\(bound)"], value: Double(reading.buckets[index]))
+        }
+        text.sample("\(name)_bucket", ["le": "+Inf"], value: Double(reading.count))
+        text.sample("\(name)_sum", value: reading.sum)
+        text.sample("\(name)_count", value: Double(reading.count))
+    }
+
+    private func renderTasks(_ agents: [AgentView], into text: inout PrometheusText) {
+        let counts = statistics.snapshot
+        text.family("dormouse_tasks_accepted_total", type: "counter", help: "Tasks accepted since Dormouse started.")
+        for (agent, count) in counts.queued.sorted(by: { $0.key < $1.key }) {
+            text.sample("dormouse_tasks_accepted_total", ["agent": agent], value: Double(count))
+        }
+        text.family(
+            "dormouse_tasks_finished_total", type: "counter", help: "Tasks finished since Dormouse started, by status.")
+        for (agent, statuses) in counts.finished.sorted(by: { $0.key < $1.key }) {
+            for (status, count) in statuses.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                text.sample(
+                    "dormouse_tasks_finished_total", ["agent": agent, "status": status.rawValue], value: Double(count))
+            }
+        }
+        text.family("dormouse_tasks_in_flight", type: "gauge", help: "Tasks running now.")
+        for agent in agents {
+            text.sample("dormouse_tasks_in_flight", ["agent": agent.agent.definition.name], value: Double(agent.inFlight))
+        }
+        text.family("dormouse_queue_depth", type: "gauge", help: "Tasks waiting for a free slot.")
+        for agent in agents {
+            text.sample("dormouse_queue_depth", ["agent": agent.agent.definition.name], value: Double(agent.queued))
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Hummingbird
+import Registry
+
+/// Tasks: dispatch to an agent (optionally waiting for the result), read one, list an agent's.
+struct TasksController<C: Clock<Duration>>: Sendable {
+    let registry: AgentRegistry<C>
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.post("/agents/{name}/tasks") { request, context in
+            try await dispatch(try context.parameters.require("name"), request)
+        }
+        router.get("/agents/{name}/tasks") { request, context in
+            try await list(try context.parameters.require("name"), request)
+        }
+        router.get("/tasks/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            guard let task = try await registry.task(id) else {
+                throw Problem(.notFound, "not-found", "no task with id \"\(id)\"")
+            }
+            return try RequestJSON.response(task)
+        }
+    }
+
+    private func dispatch(_ name: String, _ request: Request) async throws -> Response {
+        let wait = try Query.bool("wait", in: request) ?? false
+        let body = try await RequestJSON.decode(TaskRequest.self, from: request)
+        let task = try await registry.dispatch(to: name, payload: body.payload)
+        let location: HTTPFields = [.location: "/tasks/\(task.id)"]
+        guard wait, let finished = try await registry.waitForTask(task.id) else {
+            return try RequestJSON.response(task, status: .accepted, headers: location)
+        }
+        return try RequestJSON.response(finished, status: .ok, headers: location)
+    }
+
+    private func list(_ name: String, _ request: Request) async throws -> Response {
+        let status = try request.uri.queryParameters.get("status").map { raw in
+            guard let status = TaskRecord.Status(rawValue: raw) else {
+                throw Query.invalid("status", "must be one of queued, running, succeeded, failed, timed_out")
+            }
+            return status
+        }
+        let limit = try Query.integer("limit", in: request, range: 1...1_000) ?? 100
+        let before = request.uri.queryParameters.get("before")
+        let tasks = try await registry.tasks(of: name, status: status, before: before, limit: limit)
+        return try RequestJSON.response(["tasks": tasks])
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Lifecycle
+import Registry
+import TestSupport
+import Testing
+
+@testable import api
+
+/// The whole story against the real engine: a lazy agent on the test image, exec dispatch, idle stop,
+/// counters and audit rows, a restart, delete and re-create, and 50 concurrent dispatches.
+@Suite("Dispatch against the real engine", .enabled(if: DockerFixture.enabled), .serialized)
+struct DockerDispatchTests {
+    static func agent(_ name: String, container: String, extra: String = "") -> String {
+        """
+        {"name": "\(name)", "mode": "container", "idle_timeout_s": 20\(extra),
+         "container": {"name": "\(container)", "image": "\(DockerFixture.image)", "command": ["sleep", "3600"]},
+         "dispatch": {"type": "exec", "argv": ["sh", "-c", "echo \\"hello $DORMOUSE_PAYLOAD\\""]}}
+        """
+    }
+
+    static func counters(_ client: APIClient, _ name: String) async throws -> [Int?] {
+        let counters = try await client.get("/agents/\(name)").json["state"]["lifecycle_metrics"]["counters"]
+        return SQLiteAuditLog.eventTypes.map { counters[$0].int }
+    }
+
+    @Test func execDispatchIdleStopRestartAndRecreate() async throws {
+        let container = DockerFixture.uniqueName("api")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await DockerFixture.withRuntime { runtime in
+            try await DockerFixture.removing([container], on: runtime) {
+                let app = TestApp(runtime: runtime, databasePath: folder.appendingPathComponent("d.sqlite").path)
+                try await app.run { client in
+                    #expect(try await client.post("/agents", Self.agent("w1", container: container)).status == .created)
+                    let task = try await client.post("/agents/w1/tasks?wait=true", #"{"payload": "world"}"#).json
+                    #expect(task["status"].string == "succeeded")
+                    #expect(task["output"].string == "hello world\n")
+                    #expect(task["cold_start"] == .bool(true))
+                    #expect(try await runtime.inspect(container).isRunning)
+
+                    let deadline = app.clock.now.advanced(by: .seconds(20))
+                    await app.clock.waitForSleeper(until: deadline)
+                    app.clock.advance(by: .seconds(20))
+                    await app.recorder.waitFor(2)
+                    #expect(try await !runtime.inspect(container).isRunning)
+                    #expect(try await Self.counters(client, "w1") == [1, 0, 1, 0])
+                    let events = try await client.get("/agents/w1/events").json["events"].array
+                    #expect(events.count == 2)
+                    #expect(events[0]["detail"]["latency_ms"].double ?? 0 > 0)
+                    #expect(events[1]["detail"]["idle_seconds"].double == 20)
+                }
+                try await TestApp(runtime: runtime, databasePath: app.databasePath).run { client in
+                    #expect(try await Self.counters(client, "w1") == [1, 0, 1, 0])
+                    #expect(try await client.get("/agents/w1/events").json["events"].array.count == 2)
+                    #expect(try await client.send(.delete, "/agents/w1").status == .noContent)
+                    try await client.post("/agents", Self.agent("w1", container: container))
+                    #expect(try await Self.counters(client, "w1") == [0, 0, 0, 0])
+                }
+            }
+        }
+    }
+
+    @Test func fiftyConcurrentDispatchesStartTheContainerOnce() async throws {
+        let container = DockerFixture.uniqueName("fifty")
+        try await DockerFixture.withRuntime { runtime in
+            try await DockerFixture.removing([container], on: runtime) {
+                try await TestApp(runtime: runtime).run { client in
+                    let agent = Self.agent("many", container: container, extra: #", "max_concurrency": 64"#)
+                    #expect(try await client.post("/agents", agent).status == .created)
+                    let outputs = try await withThrowingTaskGroup(of: String?.self) { group in
+                        for index in 0..<50 {
+                            group.addTask {
+                                try await client.postConcurrently("/agents/many/tasks?wait=true", #"{"payload": "\#(index)"}"#)
+                                    .json["output"].string
+                            }
+                        }
+                        return try await group.reduce(into: Set<String?>()) { $0.insert($1) }
+                    }
+                    #expect(outputs == Set((0..<50).map { "hello \($0)\n" }))
+                    #expect(try await Self.counters(client, "many") == [1, 0, 0, 0])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Lifecycle
+import Logging
+import Registry
+import TestSupport
+import Testing
+
+@testable import api
+
+/// The app as `serve` builds it, on port 0 over real loopback HTTP, with a database file in a temporary
+/// folder (or the one given, to test a restart), a test clock and a recorder of lifecycle events.
+struct TestApp: Sendable {
+    static let logger: Logger = {
+        var logger = Logger(label: "api-test")
+        logger.logLevel = .error
+        return logger
+    }()
+
+    var runtime: any ContainerRuntime = InMemoryContainerRuntime(images: ["busybox"])
+    var clock = TestClock()
+    var token: String?
+    var databasePath: String?
+    let recorder = EventRecorder()
+
+    /// Runs `body` with a client; the app shuts down gracefully when it returns.
+    func run(_ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.apiToken = token
+        configuration.databasePath = databasePath ?? folder.appendingPathComponent("dormouse.sqlite").path
+        let database = try DormouseDatabase.open(path: configuration.databasePath)
+        let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        do {
+            let app = try await buildApplication(
+                configuration: configuration, runtime: runtime, database: database, httpClient: httpClient,
+                clock: clock, listeners: [recorder], logger: Self.logger)
+            let validator = try OpenAPIValidator.load()
+            let token = self.token
+            try await app.test(.live) { client in
+                try await body(APIClient(client: client, validator: validator, token: token))
+            }
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+    }
+}
+
+/// A test client that checks every response against the OpenAPI document.
+struct APIClient: Sendable {
+    let client: any TestClientProtocol
+    let validator: OpenAPIValidator
+    var token: String?
+
+    /// A response, already validated.
+    struct Reply: Sendable {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var body: Data
+
+        /// The body as JSON.
+        var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    @discardableResult
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers: HTTPFields = [:],
+        authorized: Bool = true, validate: Bool = true
+    ) async throws -> Reply {
+        var headers = headers
+        if json != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        if authorized, let token { headers[.authorization] = "Bearer \(token)" }
+        let response = try await client.execute(
+            uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        let reply = Reply(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
+        if validate {
+            let path = String(uri.split(separator: "?", maxSplits: 1).first ?? "")
+            try validator.validate(
+                method: method.rawValue, path: path, status: Int(reply.status.code),
+                contentType: reply.headers[.contentType], body: reply.body)
+        }
+        return reply
+    }
+
+    func get(_ uri: String) async throws -> Reply { try await send(.get, uri) }
+
+    /// A client that opens as many connections as there are requests (the default pool stops at 8).
+    static let wideClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 128
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// POSTs on a connection of its own (the test client has one connection, which serializes requests),
+    /// so concurrent calls really reach the server concurrently.
+    func postConcurrently(_ uri: String, _ json: String) async throws -> Reply {
+        let port = try #require(client.port)
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(uri)")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.body = .bytes(ByteBuffer(string: json))
+        let response = try await Self.wideClient.execute(request, timeout: .seconds(60))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        var headers = HTTPFields()
+        for header in response.headers {
+            if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
+        }
+        let reply = Reply(
+            status: HTTPResponse.Status(code: Int(response.status.code)), headers: headers,
+            body: Data(body.readableBytesView))
+        try validator.validate(
+            method: "POST", path: String(uri.split(separator: "?").first ?? ""), status: Int(reply.status.code),
+            contentType: reply.headers[.contentType], body: reply.body)
+        return reply
+    }
+    func post(_ uri: String, _ json: String? = nil) async throws -> Reply { try await send(.post, uri, json: json) }
+}
+
+extension JSONValue {
+    /// The member of an object, or `.null`.
+    subscript(_ key: String) -> JSONValue {
+        if case .object(let object) = self { return object[key] ?? .null }
+        return .null
+    }
+
+    /// The element of an array, or `.null`.
+    subscript(_ index: Int) -> JSONValue {
+        if case .array(let array) = self, array.indices.contains(index) { return array[index] }
+        return .null
+    }
+
+    var string: String? {
+        if case .string(let string) = self { return string }
+        return nil
+    }
+
+    var int: Int? {
+        switch self {
+        case .integer(let value): Int(value)
+        case .number(let value): Int(exactly: value)
+        default: nil
+        }
+    }
+
+    var double: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .number(let value): value
+        default: nil
+        }
+    }
+
+    var array: [JSONValue] {
+        if case .array(let array) = self { return array }
+        return []
+    }
+}
