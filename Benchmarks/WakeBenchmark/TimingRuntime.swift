@@ -20,6 +20,9 @@ final class TimingRuntime: ContainerRuntime {
     func stop(_ container: String, timeout: Duration) async throws { try await base.stop(container, timeout: timeout) }
     func pause(_ container: String) async throws { try await base.pause(container) }
     func unpause(_ container: String) async throws { try await base.unpause(container) }
+    func exec(_ container: String, _ request: ExecRequest) async throws -> ExecResult {
+        try await base.exec(container, request)
+    }
 
     func events(since: ContainerEvent.Timestamp?) async throws -> AsyncThrowingStream<ContainerEvent, any Error> {
         try await base.events(since: since)

@@ -25,6 +25,10 @@ public protocol ContainerRuntime: Sendable {
     func unpause(_ container: String) async throws
     /// Container events (start, die, health status, ...), optionally replayed from an engine timestamp.
     func events(since: ContainerEvent.Timestamp?) async throws -> AsyncThrowingStream<ContainerEvent, any Error>
+    /// Runs `request.argv` inside the running container (Docker exec) and returns when it exits, with its exit
+    /// code and its combined output. Throws `.notFound` for a missing container and `.conflict` for one that is
+    /// not running. Cancelling the calling task abandons the wait (the engine has no way to kill an exec).
+    func exec(_ container: String, _ request: ExecRequest) async throws -> ExecResult
 }
 
 /// What Dormouse needs to know of a container's state.
@@ -38,10 +42,12 @@ public struct ContainerStatus: Sendable, Hashable {
     /// `starting`, `healthy` or `unhealthy` when a healthcheck is defined.
     public var health: String?
     public var labels: [String: String]
+    /// The container's address on its (first) network while it runs; nil when stopped or without a network.
+    public var ipAddress: String?
 
     public init(
         id: String, name: String, isRunning: Bool, isPaused: Bool = false, hasHealthcheck: Bool = false,
-        health: String? = nil, labels: [String: String] = [:]
+        health: String? = nil, labels: [String: String] = [:], ipAddress: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -50,6 +56,7 @@ public struct ContainerStatus: Sendable, Hashable {
         self.hasHealthcheck = hasHealthcheck
         self.health = health
         self.labels = labels
+        self.ipAddress = ipAddress
     }
 }
 

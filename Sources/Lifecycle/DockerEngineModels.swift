@@ -43,15 +43,29 @@ enum DockerEngineModels {
                 case healthcheck = "Healthcheck"
             }
         }
+        struct NetworkSettings: Decodable {
+            struct Network: Decodable {
+                var ipAddress: String?
+                enum CodingKeys: String, CodingKey { case ipAddress = "IPAddress" }
+            }
+            var ipAddress: String?
+            var networks: [String: Network]?
+            enum CodingKeys: String, CodingKey {
+                case ipAddress = "IPAddress"
+                case networks = "Networks"
+            }
+        }
         var id: String
         var name: String
         var state: State
         var config: Config?
+        var networkSettings: NetworkSettings?
         enum CodingKeys: String, CodingKey {
             case id = "Id"
             case name = "Name"
             case state = "State"
             case config = "Config"
+            case networkSettings = "NetworkSettings"
         }
     }
 
@@ -115,6 +129,41 @@ enum DockerEngineModels {
             case id
             case timeNano
             case time
+        }
+    }
+
+    struct ExecCreate: Encodable {
+        var attachStdin = false
+        var attachStdout = true
+        var attachStderr = true
+        var tty = false
+        var cmd: [String]
+        var env: [String]
+        enum CodingKeys: String, CodingKey {
+            case attachStdin = "AttachStdin"
+            case attachStdout = "AttachStdout"
+            case attachStderr = "AttachStderr"
+            case tty = "Tty"
+            case cmd = "Cmd"
+            case env = "Env"
+        }
+    }
+
+    struct ExecStart: Encodable {
+        var detach = false
+        var tty = false
+        enum CodingKeys: String, CodingKey {
+            case detach = "Detach"
+            case tty = "Tty"
+        }
+    }
+
+    struct ExecInspect: Decodable {
+        var running: Bool
+        var exitCode: Int?
+        enum CodingKeys: String, CodingKey {
+            case running = "Running"
+            case exitCode = "ExitCode"
         }
     }
 }

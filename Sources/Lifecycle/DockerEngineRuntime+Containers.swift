@@ -20,7 +20,15 @@ extension DockerEngineRuntime {
             isPaused: inspect.state.paused ?? false,
             hasHealthcheck: !(test.isEmpty || test == ["NONE"]),
             health: inspect.state.health?.status,
-            labels: inspect.config?.labels ?? [:])
+            labels: inspect.config?.labels ?? [:],
+            ipAddress: Self.ipAddress(of: inspect.networkSettings))
+    }
+
+    /// The legacy top-level address (default bridge), else the first network's in name order; "" means none.
+    static func ipAddress(of settings: DockerEngineModels.Inspect.NetworkSettings?) -> String? {
+        if let address = settings?.ipAddress, !address.isEmpty { return address }
+        let networks = (settings?.networks ?? [:]).sorted { $0.key < $1.key }
+        return networks.lazy.compactMap(\.value.ipAddress).first { !$0.isEmpty }
     }
 
     public func create(_ spec: ContainerSpec) async throws -> String {

@@ -18,7 +18,8 @@ extension InMemoryContainerRuntime {
         }
         return ContainerStatus(
             id: found.id, name: found.name, isRunning: found.isRunning, isPaused: found.isPaused,
-            hasHealthcheck: found.hasHealthcheck, health: nil, labels: found.labels)
+            hasHealthcheck: found.hasHealthcheck, health: nil, labels: found.labels,
+            ipAddress: found.isRunning ? found.ipAddress : nil)
     }
 
     public func create(_ spec: ContainerSpec) async throws -> String {
@@ -33,7 +34,7 @@ extension InMemoryContainerRuntime {
             let id = "c\(state.nextID)"
             state.containers[id] = Container(
                 id: id, name: spec.name, image: spec.image, hasHealthcheck: spec.healthcheck != nil,
-                labels: spec.labels)
+                labels: spec.labels, ipAddress: Self.ipAddress(state.nextID))
             return id
         }
     }
@@ -88,6 +89,23 @@ extension InMemoryContainerRuntime {
         if let id = self.container(container)?.id { emit(id, .unpause) }
     }
 
+    public func exec(_ container: String, _ request: ExecRequest) async throws -> ExecResult {
+        let handler = try record(.exec(container), operation: "exec") { state in
+            guard let found = Self.find(container, in: state) else {
+                throw ContainerRuntimeError.notFound("No such container: \(container)")
+            }
+            guard found.isRunning else {
+                throw ContainerRuntimeError.conflict("Container \(found.id) is not running")
+            }
+            guard !found.isPaused else {
+                throw ContainerRuntimeError.conflict(
+                    "Container \(found.name) is paused, unpause the container before exec")
+            }
+            return state.execHandler
+        }
+        return try await handler(container, request)
+    }
+
     public func events(
         since: ContainerEvent.Timestamp?
     ) async throws -> AsyncThrowingStream<ContainerEvent, any Error> {
@@ -121,5 +139,22 @@ extension InMemoryContainerRuntime {
             if let failure = state.failures[operation] { throw failure }
             return try body(&state)
         }
+    }
+
+    /// The default exec handler, an echo worker: exit code 0 and the request's `DORMOUSE_PAYLOAD`, cut at the
+    /// request's output limit as the engine would.
+    @Sendable static func echo(_ container: String, _ request: ExecRequest) async throws -> ExecResult {
+        let payload = Array((request.environment["DORMOUSE_PAYLOAD"] ?? "").utf8)
+        let limit = max(0, request.outputLimit)
+        let truncated = payload.count > limit
+        return ExecResult(
+            exitCode: 0,
+            output: DockerStreamDemultiplexer.decode(Array(payload.prefix(limit)), truncated: truncated),
+            outputTruncated: truncated)
+    }
+
+    /// A private address per container, `10.0.x.y` from its sequence number.
+    static func ipAddress(_ sequence: Int) -> String {
+        "10.0.\(sequence / 256 % 256).\(sequence % 256)"
     }
 }

@@ -12,11 +12,14 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
         public var isPaused = false
         public var hasHealthcheck = false
         public var labels: [String: String] = [:]
+        /// The address `inspect` reports while the container runs.
+        public var ipAddress: String?
     }
 
     /// The calls made, in order, for assertions.
     public enum Call: Sendable, Hashable {
         case inspect(String), create(String), start(String), stop(String), pause(String), unpause(String)
+        case exec(String)
     }
 
     struct State {
@@ -30,6 +33,7 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
         var nextID = 0
         var engineDown = false
         var emitStartEvents = true
+        var execHandler: @Sendable (String, ExecRequest) async throws -> ExecResult = InMemoryContainerRuntime.echo
     }
 
     let state = Mutex(State())
@@ -52,12 +56,19 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
             state.nextID += 1
             let id = "c\(state.nextID)"
             state.containers[id] = Container(
-                id: id, name: name, image: image, isRunning: running, hasHealthcheck: hasHealthcheck, labels: labels)
+                id: id, name: name, image: image, isRunning: running, hasHealthcheck: hasHealthcheck, labels: labels,
+                ipAddress: Self.ipAddress(state.nextID))
             return id
         }
     }
 
-    /// Makes the next calls of `operation` ("start", "stop", "create", "inspect") fail with `error`
+    /// Answers every later `exec` of a running container with `handler`, called with the container as the caller
+    /// named it. The default echoes: exit code 0, output `DORMOUSE_PAYLOAD` from the request's environment.
+    public func setExecHandler(_ handler: @escaping @Sendable (String, ExecRequest) async throws -> ExecResult) {
+        state.withLock { $0.execHandler = handler }
+    }
+
+    /// Makes the next calls of `operation` ("start", "stop", "create", "inspect", "exec") fail with `error`
     /// until `clearFailure` is called.
     public func fail(_ operation: String, with error: ContainerRuntimeError) {
         state.withLock { $0.failures[operation] = error }

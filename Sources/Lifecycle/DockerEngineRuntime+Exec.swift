@@ -1,0 +1,78 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// `exec`: create an exec instance, read its output until it exits, then read its exit code.
+extension DockerEngineRuntime {
+    /// How often the exit code is read before giving up, and the pause between reads.
+    static let execExitPolls = (attempts: 10, pause: Duration.milliseconds(50))
+
+    public func exec(_ container: String, _ request: ExecRequest) async throws -> ExecResult {
+        let create = DockerEngineModels.ExecCreate(
+            cmd: request.argv,
+            env: request.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+        let (status, body) = try await self.request(
+            .POST, "/containers/\(Self.percentEncoded(container))/exec", json: create)
+        guard status == 201 else { throw Self.error(status: status, body: body) }
+        let id = try Self.decode(DockerEngineModels.Created.self, from: body).id
+        let output = try await readOutput(ofExec: id, limit: request.outputLimit)
+        let exitCode = try await exitCode(ofExec: id)
+        return ExecResult(exitCode: exitCode, output: output.output, outputTruncated: output.truncated)
+    }
+
+    /// Starts the exec attached and reads its multiplexed output until the engine closes the connection.
+    ///
+    /// The engine hijacks the connection: a 200 head with neither length nor chunking, then raw frames until
+    /// the process exits. The timeout covers only that head, which comes before the process runs (AsyncHTTPClient
+    /// drops its deadline once the head is in); the body is read for as long as the process writes, and
+    /// cancelling the task closes the connection.
+    private func readOutput(ofExec id: String, limit: Int) async throws -> DockerStreamDemultiplexer {
+        let body = ByteBuffer(bytes: try JSONEncoder().encode(DockerEngineModels.ExecStart()))
+        let url = try await versionedURL("/exec/\(Self.percentEncoded(id))/start", query: [])
+        var demultiplexer = DockerStreamDemultiplexer(limit: limit)
+        do {
+            let response = try await client.execute(
+                prepare(.POST, url, body: body), timeout: .seconds(30), logger: logger)
+            guard response.status == .ok else {
+                let answer = try await response.body.collect(upTo: 1024 * 1024)
+                throw Self.startError(status: Int(response.status.code), body: answer)
+            }
+            for try await chunk in response.body { try demultiplexer.append(chunk) }
+            // A cancelled body may end like a finished one; the output is then not the whole output.
+            try Task.checkCancellation()
+        } catch {
+            throw streamFailure(error)
+        }
+        guard demultiplexer.isAtFrameBoundary else {
+            throw ContainerRuntimeError.invalidResponse("the output of exec \(id) ended inside a frame")
+        }
+        return demultiplexer
+    }
+
+    /// The exit code. The engine can record it a moment after the output ends, so a running exec is re-read.
+    private func exitCode(ofExec id: String) async throws -> Int {
+        let polls = Self.execExitPolls
+        for attempt in 1...polls.attempts {
+            let (status, body) = try await request(.GET, "/exec/\(Self.percentEncoded(id))/json")
+            guard status == 200 else { throw Self.error(status: status, body: body) }
+            let inspect = try Self.decode(DockerEngineModels.ExecInspect.self, from: body)
+            if !inspect.running, let exitCode = inspect.exitCode { return exitCode }
+            if attempt < polls.attempts { try await Task.sleep(for: polls.pause) }
+        }
+        throw ContainerRuntimeError.invalidResponse("exec \(id) ended its output but still runs")
+    }
+
+    /// A refused start. 404 (the exec instance is gone) means the container stopped since the exec was created.
+    static func startError(status: Int, body: ByteBuffer) -> ContainerRuntimeError {
+        let error = Self.error(status: status, body: body)
+        return status == 404 || status == 409 ? .conflict(error.message) : error
+    }
+
+    /// Keeps the runtime's own errors and cancellation; anything else is the engine going away.
+    private func streamFailure(_ error: any Error) -> any Error {
+        if error is ContainerRuntimeError { return error }
+        if Task.isCancelled { return CancellationError() }
+        return unreachable(error)
+    }
+}

@@ -1,0 +1,102 @@
+import Lifecycle
+import Testing
+
+@Suite("DockerEngineRuntime exec against the real engine", .enabled(if: DockerFixture.enabled), .serialized)
+struct DockerEngineRuntimeExecTests {
+    /// Creates a `sleep 3600` container from the test image, started unless told otherwise, and removes it after.
+    static func withContainer(
+        _ prefix: String, started: Bool = true, _ body: (DockerEngineRuntime, String) async throws -> Void
+    ) async throws {
+        try await DockerFixture.withRuntime { runtime in
+            let name = DockerFixture.uniqueName(prefix)
+            _ = try await runtime.create(
+                ContainerSpec(name: name, image: DockerFixture.image, command: ["sleep", "3600"]))
+            try await DockerFixture.removing([name], on: runtime) {
+                if started { try await runtime.start(name) }
+                try await body(runtime, name)
+            }
+        }
+    }
+
+    @Test func execReturnsTheExitCodeAndBothStreams() async throws {
+        try await Self.withContainer("exec") { runtime, name in
+            let script = #"echo out; echo err >&2; echo "$DORMOUSE_PAYLOAD"; exit 3"#
+            let result = try await runtime.exec(
+                name, ExecRequest(argv: ["sh", "-c", script], environment: ["DORMOUSE_PAYLOAD": "payload é"]))
+            #expect(result.exitCode == 3)
+            #expect(!result.outputTruncated)
+            let lines = result.output.split(separator: "\n").sorted()
+            #expect(lines == ["err", "out", "payload é"])
+        }
+    }
+
+    @Test func aProgramThatDoesNotExistExitsWith126() async throws {
+        try await Self.withContainer("exec-absent") { runtime, name in
+            let result = try await runtime.exec(name, ExecRequest(argv: ["dormouse-no-such-program"]))
+            #expect(result.exitCode == 126)
+            #expect(result.output.contains("executable file not found"))
+        }
+    }
+
+    @Test func outputBeyondTheLimitIsDropped() async throws {
+        try await Self.withContainer("exec-limit") { runtime, name in
+            let request = ExecRequest(argv: ["sh", "-c", "yes | head -c 200000; echo done >&2"], outputLimit: 1000)
+            let result = try await runtime.exec(name, request)
+            #expect(result.exitCode == 0)
+            #expect(result.outputTruncated)
+            #expect(result.output.utf8.count == 1000)
+            #expect(result.output.hasPrefix("y\ny\n"))
+        }
+    }
+
+    @Test func execInAStoppedOrPausedContainerIsAConflict() async throws {
+        try await Self.withContainer("exec-stopped", started: false) { runtime, name in
+            let stopped = await #expect(throws: ContainerRuntimeError.self) {
+                try await runtime.exec(name, ExecRequest(argv: ["true"]))
+            }
+            #expect(stopped?.isConflict == true)
+            #expect(stopped?.message.contains("is not running") == true)
+            try await runtime.start(name)
+            try await runtime.pause(name)
+            let paused = await #expect(throws: ContainerRuntimeError.self) {
+                try await runtime.exec(name, ExecRequest(argv: ["true"]))
+            }
+            #expect(paused?.isConflict == true)
+            #expect(paused?.message.contains("paused") == true)
+        }
+    }
+
+    @Test func execInAMissingContainerIsNotFound() async throws {
+        try await DockerFixture.withRuntime { runtime in
+            let missing = DockerFixture.uniqueName("exec-missing")
+            let error = await #expect(throws: ContainerRuntimeError.self) {
+                try await runtime.exec(missing, ExecRequest(argv: ["true"]))
+            }
+            #expect(error?.isNotFound == true)
+            #expect(error?.message.contains("No such container") == true)
+        }
+    }
+
+    @Test func cancellingTheCallerAbandonsTheWait() async throws {
+        try await Self.withContainer("exec-cancel") { runtime, name in
+            let started = ContinuousClock.now
+            let call = Task { try await runtime.exec(name, ExecRequest(argv: ["sleep", "30"])) }
+            try await Task.sleep(for: .milliseconds(500))
+            call.cancel()
+            let outcome = await call.result
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(throws: CancellationError.self) { try outcome.get() }
+        }
+    }
+
+    @Test func inspectGivesTheAddressOfARunningContainer() async throws {
+        try await Self.withContainer("exec-ip", started: false) { runtime, name in
+            let created = try await runtime.inspect(name)
+            #expect(created.ipAddress == nil)
+            try await runtime.start(name)
+            let running = try await runtime.inspect(name)
+            let address = try #require(running.ipAddress)
+            #expect(address.split(separator: ".").count == 4)
+        }
+    }
+}
