@@ -3,6 +3,7 @@ import Foundation
 import Lifecycle
 import Logging
 import NIOCore
+import NIOHTTP1
 
 // API benchmark (`make bench`): runs the release `dormouse serve` binary on loopback against the real engine
 // and measures its idle RSS, `GET /agents` with 1,000 agents, and the dispatch round trip to a running exec
@@ -56,7 +57,9 @@ for index in 0..<60 {
     execs.append(
         try await ContinuousClock().measure {
             _ = try await docker.exec(
-                worker, ExecRequest(argv: ["sh", "-c", "echo \"$DORMOUSE_PAYLOAD\""], environment: ["DORMOUSE_PAYLOAD": "\(index)"]))
+                worker,
+                ExecRequest(
+                    argv: ["sh", "-c", "echo \"$DORMOUSE_PAYLOAD\""], environment: ["DORMOUSE_PAYLOAD": "\(index)"]))
         })
 }
 let own = zip(roundTrips, execs).map { $0 - $1 }

@@ -28,14 +28,18 @@ public final class ContainerEventMonitor: Service, Sendable {
     private let state = Mutex(State())
     let readiness = ReadinessWaiters()
 
+    /// The first subscription replays from the moment the monitor is made (`wallClock`), so a container
+    /// started before the stream is connected (a dispatch right after boot) still has its events seen.
     public init(
-        runtime: any ContainerRuntime, clock: any Clock<Duration> = ContinuousClock(), logger: Logger,
-        maximumBackoff: Duration = .seconds(5)
+        runtime: any ContainerRuntime, clock: any Clock<Duration> = ContinuousClock(), wallClock: WallClock = .system,
+        logger: Logger, maximumBackoff: Duration = .seconds(5)
     ) {
         self.runtime = runtime
         self.clock = clock
         self.logger = logger
         self.maximumBackoff = maximumBackoff
+        let created = wallClock.nanosecondsSinceEpoch
+        state.withLock { $0.lastEventTime = created }
     }
 
     /// How many times the engine stream has been (re)subscribed; one per connection, however many instances.

@@ -114,6 +114,9 @@ extension InMemoryContainerRuntime {
             guard !state.engineDown else { throw ContainerRuntimeError.engineUnavailable("engine is down") }
             state.nextID += 1
             state.subscribers[state.nextID] = continuation
+            if let since {
+                for event in state.log where event.time >= since { continuation.yield(event) }
+            }
             return state.nextID
         }
         continuation.onTermination = { [weak self] _ in

@@ -30,6 +30,8 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
         var startGate: Gate?
         var stopGate: Gate?
         var subscribers: [Int: AsyncThrowingStream<ContainerEvent, any Error>.Continuation] = [:]
+        /// Recent events, for subscriptions that replay with `since`.
+        var log: [ContainerEvent] = []
         var nextID = 0
         var engineDown = false
         var emitStartEvents = true
@@ -121,10 +123,15 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
 
     /// Emits an event for a container, as the engine would.
     public func emit(_ id: String, _ action: ContainerEvent.Action) {
-        let (name, subscribers) = state.withLock { ($0.containers[id]?.name, Array($0.subscribers.values)) }
-        let event = ContainerEvent(
-            containerID: id, containerName: name, action: action, time: wallClock.nanosecondsSinceEpoch)
-        for subscriber in subscribers { subscriber.yield(event) }
+        let time = wallClock.nanosecondsSinceEpoch
+        // Delivered under the lock so a subscription's replay and the live events keep their order.
+        state.withLock { state in
+            let event = ContainerEvent(
+                containerID: id, containerName: state.containers[id]?.name, action: action, time: time)
+            state.log.append(event)
+            if state.log.count > 10_000 { state.log.removeFirst(state.log.count - 10_000) }
+            for subscriber in state.subscribers.values { subscriber.yield(event) }
+        }
     }
 
     // MARK: Reading it back

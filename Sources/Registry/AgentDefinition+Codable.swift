@@ -75,7 +75,8 @@ extension DispatchMethod: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let type = try container.decode(String.self, forKey: .type)
-        let known: [CodingKeys] = type == "http" ? [.type, .port, .path, .timeoutSeconds] : [.type, .argv, .timeoutSeconds]
+        let known: [CodingKeys] =
+            type == "http" ? [.type, .port, .path, .timeoutSeconds] : [.type, .argv, .timeoutSeconds]
         try StrictKeys.rejectUnknown(in: decoder, known: Set(known.map(\.rawValue)))
         let timeout = try container.decodeIfPresent(Int.self, forKey: .timeoutSeconds) ?? Self.defaultTimeoutSeconds
         switch type {

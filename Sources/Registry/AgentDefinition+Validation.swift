@@ -3,14 +3,18 @@ extension AgentDefinition {
     /// Agent names: lowercase letters, digits, `_`, `.`, `-`, starting with a letter or digit, ≤ 63 chars.
     public static func isValidName(_ name: String) -> Bool {
         guard let first = name.utf8.first, name.utf8.count <= 63, isLowerAlphanumeric(first) else { return false }
-        return name.utf8.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        return name.utf8.allSatisfy {
+            isLowerAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
     }
 
     /// Docker container names: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
     static func isValidContainerName(_ name: String) -> Bool {
         guard let first = name.utf8.first, name.utf8.count >= 2, name.utf8.count <= 128, isAlphanumeric(first)
         else { return false }
-        return name.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        return name.utf8.allSatisfy {
+            isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
     }
 
     /// The field errors of this definition; empty when it is valid.
@@ -53,7 +57,8 @@ extension AgentDefinition {
             errors.append(.init(field: "container.image", message: "must be an image reference"))
         }
         if container.image == nil && (container.command != nil || container.env != nil) {
-            errors.append(.init(field: "container", message: "command and env need an image (they apply when creating)"))
+            errors.append(
+                .init(field: "container", message: "command and env need an image (they apply when creating)"))
         }
         for key in (container.env ?? [:]).keys where key.isEmpty || key.contains("=") {
             errors.append(.init(field: "container.env", message: "\"\(key)\" is not a variable name"))

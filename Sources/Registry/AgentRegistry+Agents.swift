@@ -1,4 +1,5 @@
 import Lifecycle
+import Logging
 
 /// Declaring, reading, changing and deleting agents.
 extension AgentRegistry {
@@ -25,12 +26,14 @@ extension AgentRegistry {
         try definition.validate()
         guard var entry = entries[definition.name] else { throw RegistryError.agentNotFound(definition.name) }
         let old = entry.stored.definition
-        let replacesController = old.target != definition.target || old.policy != definition.policy
+        let replacesController =
+            old.target != definition.target || old.policy != definition.policy
             || old.mode != definition.mode
         if replacesController && entry.load > 0 {
             throw RegistryError(
                 .conflict,
-                "agent \"\(definition.name)\" has \(entry.load) tasks running or queued; change its container or lifecycle when it is idle")
+                "agent \"\(definition.name)\" has \(entry.load) tasks running or queued; change its container or lifecycle when it is idle"
+            )
         }
         entry.stored.definition = definition
         entry.stored.updatedAt = wallClock.millisecondsSinceEpoch

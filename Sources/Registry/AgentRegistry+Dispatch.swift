@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import Logging
+import Synchronization
 
 /// Dispatch: admit, queue in order under `max_concurrency`, lease, deliver, record, release.
 extension AgentRegistry {
@@ -9,17 +10,27 @@ extension AgentRegistry {
     /// container agent while the engine is unreachable) or `.shuttingDown`.
     public func dispatch(to name: String, payload: JSONValue) async throws -> TaskRecord {
         try refuseWhenStopping()
-        guard let entry = entries[name] else { throw RegistryError.agentNotFound(name) }
-        let definition = entry.stored.definition
-        if let problem = WorkerDelivery.payloadProblem(payload, for: definition) {
+        guard let found = entries[name] else { throw RegistryError.agentNotFound(name) }
+        if let problem = WorkerDelivery.payloadProblem(payload, for: found.stored.definition) {
             throw RegistryError.invalid([.init(field: "payload", message: problem)])
         }
+        // A stopped worker needs the engine: refuse now (503, retry later) rather than accept a task that fails.
+        if let controller = found.controller, await controller.snapshot.phase == .stopped {
+            do {
+                _ = try await runtime.ping()
+            } catch {
+                throw RegistryError(
+                    .engineUnavailable, "the container engine is unreachable; agent \"\(name)\" cannot start: \(error)")
+            }
+        }
+        // Re-read after the awaits: the bound is checked and the slot taken in one step.
+        guard let entry = entries[name], entry.stored.id == found.stored.id else {
+            throw RegistryError.agentNotFound(name)
+        }
+        let definition = entry.stored.definition
         guard entry.load < definition.maxConcurrency + definition.maxQueue else {
             throw RegistryError(
                 .queueFull, "agent \"\(name)\" has \(entry.queue.count) tasks queued, its limit (max_queue)")
-        }
-        if let controller = entry.controller, !monitor.isConnected, await controller.snapshot.phase != .running {
-            throw RegistryError(.engineUnavailable, "the container engine is unreachable; agent \"\(name)\" cannot start")
         }
         let agentID = entry.stored.id
         let task = TaskRecord(
@@ -106,7 +117,8 @@ extension AgentRegistry {
         // the outcome (a cancelled task could not write to the database).
         let running = task
         let attempt = Task { [clock, delivery] in
-            await Attempt.make(running, definition: definition, controller: controller, clock: clock, delivery: delivery)
+            await Attempt.make(
+                running, definition: definition, controller: controller, clock: clock, delivery: delivery)
         }
         deliveries[task.id] = attempt
         let outcome = await attempt.value

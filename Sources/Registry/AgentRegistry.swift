@@ -80,7 +80,9 @@ public actor AgentRegistry<C: Clock<Duration>>: Service {
     public func boot() async throws {
         let interrupted = try await taskStore.failUnfinished(
             at: wallClock.millisecondsSinceEpoch, reason: "interrupted: Dormouse restarted before the task finished")
-        if interrupted > 0 { logger.warning("tasks interrupted by a restart", metadata: ["task.count": "\(interrupted)"]) }
+        if interrupted > 0 {
+            logger.warning("tasks interrupted by a restart", metadata: ["task.count": "\(interrupted)"])
+        }
         for stored in try await agentStore.all() {
             entries[stored.definition.name] = Entry(stored: stored, controller: makeController(for: stored.definition))
         }

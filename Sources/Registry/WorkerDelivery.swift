@@ -65,7 +65,8 @@ public struct WorkerDelivery: Sendable {
         case .exec, .command:
             let size = payload.workerText.utf8.count
             guard size > environmentPayloadLimit else { return nil }
-            return "payload of \(size) bytes is over the \(environmentPayloadLimit)-byte limit of \(agent.dispatch.type) workers"
+            return
+                "payload of \(size) bytes is over the \(environmentPayloadLimit)-byte limit of \(agent.dispatch.type) workers"
         case .http:
             return nil
         }

@@ -37,6 +37,7 @@ func buildApplication<C: Clock<Duration>>(
     TasksController(registry: registry).addRoutes(to: router)
     EventsController(registry: registry).addRoutes(to: router)
     MetricsController(registry: registry, histogram: histogram, statistics: statistics).addRoutes(to: router)
+    try OpenAPIController.load().addRoutes(to: router)
     let host = configuration.host
     var app = Application(
         router: router,

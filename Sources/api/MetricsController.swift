@@ -66,7 +66,8 @@ struct MetricsController<C: Clock<Duration>>: Sendable {
         }
         text.family("dormouse_tasks_in_flight", type: "gauge", help: "Tasks running now.")
         for agent in agents {
-            text.sample("dormouse_tasks_in_flight", ["agent": agent.agent.definition.name], value: Double(agent.inFlight))
+            text.sample(
+                "dormouse_tasks_in_flight", ["agent": agent.agent.definition.name], value: Double(agent.inFlight))
         }
         text.family("dormouse_queue_depth", type: "gauge", help: "Tasks waiting for a free slot.")
         for agent in agents {

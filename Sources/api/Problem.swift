@@ -53,7 +53,9 @@ extension Problem {
         case let error as DecodingError:
             self.init(decoding: error)
         case is NIOTooManyBytesError:
-            self.init(.contentTooLarge, "body-too-large", "the request body is over the \(RequestJSON.maximumBody)-byte limit")
+            self.init(
+                .contentTooLarge, "body-too-large", "the request body is over the \(RequestJSON.maximumBody)-byte limit"
+            )
         case let error as HTTPError where error.status == .notFound:
             self.init(.notFound, "not-found", "no such route")
         case let error as HTTPError:
@@ -85,7 +87,8 @@ extension Problem {
 
     private init(runtime error: ContainerRuntimeError) {
         if error.isEngineUnavailable {
-            self.init(.serviceUnavailable, "engine-unavailable", "the container engine is unreachable: \(error.message)")
+            self.init(
+                .serviceUnavailable, "engine-unavailable", "the container engine is unreachable: \(error.message)")
             retryAfterSeconds = 5
         } else if error.isNotFound || error.isConflict || error.isNotManaged {
             self.init(.conflict, "container-conflict", error.message)

@@ -1,7 +1,7 @@
 import Hummingbird
 import Registry
 
-/// Reading query parameters; a bad value answers 422 naming the parameter.
+/// Reading query parameters; a bad value answers 400 naming the parameter.
 enum Query {
     static func integer(_ name: String, in request: Request, range: ClosedRange<Int>) throws -> Int? {
         guard let raw = request.uri.queryParameters.get(name) else { return nil }
@@ -21,7 +21,7 @@ enum Query {
     }
 
     static func invalid(_ name: String, _ message: String) -> Problem {
-        var problem = Problem(.unprocessableContent, "invalid", "\(name): \(message)")
+        var problem = Problem(.badRequest, "invalid-query", "\(name): \(message)")
         problem.errors = [.init(field: name, message: message)]
         return problem
     }

@@ -53,16 +53,10 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("database ready", metadata: ["db.path": "\(configuration.databasePath)"])
         let client = DockerEngineRuntime.makeHTTPClient()
         let runtime = DockerEngineRuntime(endpoint: configuration.dockerEndpoint, client: client, logger: logger)
-        let app: some ApplicationProtocol
         do {
-            app = try await buildApplication(
+            let app = try await buildApplication(
                 configuration: configuration, runtime: runtime, database: database, httpClient: client,
                 clock: ContinuousClock(), logger: logger)
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        do {
             try await app.runService()
         } catch {
             try? await client.shutdown()

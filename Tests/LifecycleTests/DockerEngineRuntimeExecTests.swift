@@ -1,4 +1,5 @@
 import Lifecycle
+import TestSupport
 import Testing
 
 @Suite("DockerEngineRuntime exec against the real engine", .enabled(if: DockerFixture.enabled), .serialized)

@@ -40,7 +40,10 @@ struct SQLiteAuditLogTests {
         #expect(second == first + 1)
         let metrics = try await log.metrics(for: "a")
         #expect(metrics.counters == ["lazy_start": 1, "lazy_start_failed": 0, "lazy_stop": 1, "lazy_stop_failed": 0])
-        #expect(metrics.lastEvent == .init(type: "lazy_stop", ts: 2_000, detail: ["idle_seconds": .number(300), "trigger": .string("idle")]))
+        #expect(
+            metrics.lastEvent
+                == .init(
+                    type: "lazy_stop", ts: 2_000, detail: ["idle_seconds": .number(300), "trigger": .string("idle")]))
         let rows = try await log.events(instance: "a")
         #expect(rows.map(\.type) == ["lazy_start", "lazy_stop"])
         #expect(rows[0].detail == ["latency_ms": .number(312), "trigger": .string("dispatch")])
@@ -57,7 +60,10 @@ struct SQLiteAuditLogTests {
         #expect(try await log.metrics(for: "b").counters["lazy_stop_failed"] == 1)
         #expect(try await log.metrics(for: "c") == .zero)
         #expect(try await log.allMetrics().keys.sorted() == ["a", "b"])
-        #expect(try await log.metrics(for: "a").lastEvent?.detail == ["error": .string("No such image: x"), "trigger": .string("dispatch")])
+        #expect(
+            try await log.metrics(for: "a").lastEvent?.detail == [
+                "error": .string("No such image: x"), "trigger": .string("dispatch"),
+            ])
     }
 
     @Test func countersAndHistorySurviveARestart() async throws {

@@ -8,7 +8,8 @@ import Logging
 /// Integration tests run when the engine answers. With `DORMOUSE_REQUIRE_DOCKER=1` (set by `make test` and
 /// CI) an engine that does not answer fails the tests instead of skipping them.
 public enum DockerFixture {
-    public static let image = ProcessInfo.processInfo.environment["DORMOUSE_TEST_IMAGE"] ?? "dormouse-test/busybox:latest"
+    public static let image =
+        ProcessInfo.processInfo.environment["DORMOUSE_TEST_IMAGE"] ?? "dormouse-test/busybox:latest"
     public static let required = ProcessInfo.processInfo.environment["DORMOUSE_REQUIRE_DOCKER"] == "1"
     public static let endpoint =
         ProcessInfo.processInfo.environment["DOCKER_HOST"].flatMap(DockerEndpoint.init(dockerHost:)) ?? .localSocket

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Lifecycle
 import Registry
 import Testing
@@ -65,7 +66,10 @@ struct AgentsAPITests {
         ("{", "malformed-json"),
         ("", "malformed-json"),
         (#"{"name":"a","mode":"host","dispatch":{"type":"command","argv":["x"]},"colour":"red"}"#, "unknown-field"),
-        (#"{"name":"a","mode":"container","container":{"image":"x","ports":[1]},"dispatch":{"type":"exec","argv":["x"]}}"#, "unknown-field"),
+        (
+            #"{"name":"a","mode":"container","container":{"image":"x","ports":[1]},"dispatch":{"type":"exec","argv":["x"]}}"#,
+            "unknown-field"
+        ),
     ])
     func badBodiesAre400(body: String, kind: String) async throws {
         try await TestApp().run { client in
@@ -80,9 +84,15 @@ struct AgentsAPITests {
         (#"{"name":"Bad Name","mode":"host","dispatch":{"type":"command","argv":["x"]}}"#, "name"),
         (#"{"name":"a","mode":"container","dispatch":{"type":"exec","argv":["x"]}}"#, "container"),
         (#"{"name":"a","mode":"host","dispatch":{"type":"exec","argv":["x"]}}"#, "dispatch.type"),
-        (#"{"name":"a","mode":"host","max_concurrency":0,"dispatch":{"type":"command","argv":["x"]}}"#, "max_concurrency"),
+        (
+            #"{"name":"a","mode":"host","max_concurrency":0,"dispatch":{"type":"command","argv":["x"]}}"#,
+            "max_concurrency"
+        ),
         (#"{"name":"a","mode":"boat","dispatch":{"type":"command","argv":["x"]}}"#, "mode"),
-        (#"{"name":"a","mode":"host","idle_timeout_s":"soon","dispatch":{"type":"command","argv":["x"]}}"#, "idle_timeout_s"),
+        (
+            #"{"name":"a","mode":"host","idle_timeout_s":"soon","dispatch":{"type":"command","argv":["x"]}}"#,
+            "idle_timeout_s"
+        ),
         (#"{"mode":"host","dispatch":{"type":"command","argv":["x"]}}"#, "name"),
     ])
     func invalidValuesAre422(body: String, field: String) async throws {
@@ -113,9 +123,12 @@ struct AgentsAPITests {
             #expect(patched.json["container"]["env"]["A"].string == "1")
             #expect(patched.json["updated_at"].int ?? 0 >= patched.json["created_at"].int ?? 0)
 
-            #expect(try await client.send(.patch, "/agents/w1", json: #"{"name": "w2"}"#).status == .unprocessableContent)
+            #expect(
+                try await client.send(.patch, "/agents/w1", json: #"{"name": "w2"}"#).status == .unprocessableContent)
             #expect(try await client.send(.patch, "/agents/w1", json: #"{"nme": "w2"}"#).status == .badRequest)
-            #expect(try await client.send(.patch, "/agents/w1", json: #"{"container": null}"#).status == .unprocessableContent)
+            #expect(
+                try await client.send(.patch, "/agents/w1", json: #"{"container": null}"#).status
+                    == .unprocessableContent)
             #expect(try await client.send(.patch, "/agents/zz", json: #"{}"#).status == .notFound)
         }
     }

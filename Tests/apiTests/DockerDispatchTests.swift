@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Lifecycle
 import Registry
 import TestSupport
@@ -12,7 +13,7 @@ import Testing
 struct DockerDispatchTests {
     static func agent(_ name: String, container: String, extra: String = "") -> String {
         """
-        {"name": "\(name)", "mode": "container", "idle_timeout_s": 20\(extra),
+        {"name": "\(name)", "mode": "container", "idle_timeout_s": 1\(extra),
          "container": {"name": "\(container)", "image": "\(DockerFixture.image)", "command": ["sleep", "3600"]},
          "dispatch": {"type": "exec", "argv": ["sh", "-c", "echo \\"hello $DORMOUSE_PAYLOAD\\""]}}
         """
@@ -29,25 +30,23 @@ struct DockerDispatchTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try await DockerFixture.withRuntime { runtime in
             try await DockerFixture.removing([container], on: runtime) {
-                let app = TestApp(runtime: runtime, databasePath: folder.appendingPathComponent("d.sqlite").path)
+                // Real time, so the start latency is the engine's; the idle stop is awaited as an event.
+                let app = TestApp(
+                    runtime: runtime, databasePath: folder.appendingPathComponent("d.sqlite").path, realTime: true)
                 try await app.run { client in
                     #expect(try await client.post("/agents", Self.agent("w1", container: container)).status == .created)
                     let task = try await client.post("/agents/w1/tasks?wait=true", #"{"payload": "world"}"#).json
                     #expect(task["status"].string == "succeeded")
                     #expect(task["output"].string == "hello world\n")
                     #expect(task["cold_start"] == .bool(true))
-                    #expect(try await runtime.inspect(container).isRunning)
 
-                    let deadline = app.clock.now.advanced(by: .seconds(20))
-                    await app.clock.waitForSleeper(until: deadline)
-                    app.clock.advance(by: .seconds(20))
                     await app.recorder.waitFor(2)
                     #expect(try await !runtime.inspect(container).isRunning)
                     #expect(try await Self.counters(client, "w1") == [1, 0, 1, 0])
                     let events = try await client.get("/agents/w1/events").json["events"].array
                     #expect(events.count == 2)
                     #expect(events[0]["detail"]["latency_ms"].double ?? 0 > 0)
-                    #expect(events[1]["detail"]["idle_seconds"].double == 20)
+                    #expect(events[1]["detail"]["idle_seconds"].double ?? 0 >= 1)
                 }
                 try await TestApp(runtime: runtime, databasePath: app.databasePath).run { client in
                     #expect(try await Self.counters(client, "w1") == [1, 0, 1, 0])
@@ -65,13 +64,16 @@ struct DockerDispatchTests {
         try await DockerFixture.withRuntime { runtime in
             try await DockerFixture.removing([container], on: runtime) {
                 try await TestApp(runtime: runtime).run { client in
+                    // The test clock holds the idle timer, so the worker cannot idle out between the dispatches.
                     let agent = Self.agent("many", container: container, extra: #", "max_concurrency": 64"#)
                     #expect(try await client.post("/agents", agent).status == .created)
                     let outputs = try await withThrowingTaskGroup(of: String?.self) { group in
                         for index in 0..<50 {
                             group.addTask {
-                                try await client.postConcurrently("/agents/many/tasks?wait=true", #"{"payload": "\#(index)"}"#)
-                                    .json["output"].string
+                                let task = try await client.postConcurrently(
+                                    "/agents/many/tasks?wait=true", #"{"payload": "\#(index)"}"#
+                                ).json
+                                return task["output"].string ?? "\(task["status"]): \(task["error"])"
                             }
                         }
                         return try await group.reduce(into: Set<String?>()) { $0.insert($1) }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Lifecycle
 import Testing
 
@@ -35,7 +36,16 @@ struct HealthControllerTests {
 
     @Test func needsNoTokenEvenWhenOneIsSet() async throws {
         try await TestApp(token: "s3cret").run { client in
-            #expect(try await client.send(.get, "/health", authorized: false).status == .ok)
+            let reply = try await client.send(.get, "/health", authorized: false)
+            #expect(reply.status == .ok)
+        }
+    }
+
+    @Test func servesTheOpenAPIDocumentOfTheRepository() async throws {
+        try await TestApp().run { client in
+            let reply = try await client.get("/openapi.json")
+            #expect(reply.status == .ok)
+            #expect(reply.body == (try Data(contentsOf: OpenAPIValidator.documentURL)))
         }
     }
 

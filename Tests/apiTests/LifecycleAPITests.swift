@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Lifecycle
 import Registry
 import TestSupport
@@ -62,7 +63,8 @@ struct LifecycleAPITests {
         }
 
         try await TestApp(runtime: runtime, databasePath: app.databasePath).run { client in
-            #expect(try await Self.counters(client) == [0, 0, 0, 0])
+            let counters = try await Self.counters(client)
+            #expect(counters == [0, 0, 0, 0])
         }
     }
 
@@ -100,7 +102,8 @@ struct LifecycleAPITests {
             let missing = try await client.send(.get, "/agents", authorized: false)
             #expect(missing.status == .unauthorized)
             #expect(missing.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
-            let wrong = try await client.send(.get, "/agents", headers: [.authorization: "Bearer s3creT"], authorized: false)
+            let wrong = try await client.send(
+                .get, "/agents", headers: [.authorization: "Bearer s3creT"], authorized: false)
             #expect(wrong.status == .unauthorized)
             #expect(try await client.send(.get, "/metrics", authorized: false).status == .unauthorized)
             #expect(try await client.get("/agents").status == .ok)

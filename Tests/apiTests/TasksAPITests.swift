@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPTypes
 import Lifecycle
 import Registry
 import TestSupport
@@ -63,9 +64,9 @@ struct TasksAPITests {
             #expect(try await client.post("/agents/w1/tasks", #"{"payload": 1, "x": 2}"#).status == .badRequest)
             #expect(try await client.post("/agents/w1/tasks", #"{}"#).status == .unprocessableContent)
             #expect(try await client.post("/agents/w1/tasks", "[1").status == .badRequest)
-            #expect(try await client.get("/agents/w1/tasks?limit=0").status == .unprocessableContent)
-            #expect(try await client.get("/agents/w1/tasks?status=done").status == .unprocessableContent)
-            #expect(try await client.post("/agents/w1/tasks?wait=maybe", #"{"payload": 1}"#).status == .unprocessableContent)
+            #expect(try await client.get("/agents/w1/tasks?limit=0").status == .badRequest)
+            #expect(try await client.get("/agents/w1/tasks?status=done").status == .badRequest)
+            #expect(try await client.post("/agents/w1/tasks?wait=maybe", #"{"payload": 1}"#).status == .badRequest)
             let big = String(repeating: "x", count: WorkerDelivery.environmentPayloadLimit + 1)
             let tooBig = try await client.post("/agents/w1/tasks", #"{"payload": "\#(big)"}"#)
             #expect(tooBig.status == .unprocessableContent)
@@ -80,13 +81,16 @@ struct TasksAPITests {
             try await client.post("/agents", Self.agent(extra: #", "max_queue": 1"#))
             #expect(try await client.post("/agents/w1/tasks", #"{"payload": 1}"#).status == .accepted)
             await gate.waitForWaiters(1)
-            #expect(try await client.post("/agents/w1/tasks", #"{"payload": 2}"#).status == .accepted)
+            let queued = try await client.post("/agents/w1/tasks", #"{"payload": 2}"#)
+            #expect(queued.status == .accepted)
+            #expect(queued.json["status"].string == "queued")
             let full = try await client.post("/agents/w1/tasks", #"{"payload": 3}"#)
             #expect(full.status == .tooManyRequests)
             #expect(full.headers[.retryAfter] != nil)
+            #expect(full.json["type"].string == "urn:dormouse:problem:queue-full")
             #expect(try await client.get("/agents/w1").json["state"]["queued"].int == 1)
+            #expect(try await client.get("/agents/w1/tasks").json["tasks"].array.count == 2)
             gate.open()
-            #expect(try await client.post("/agents/w1/tasks?wait=true", #"{"payload": 4}"#).status == .ok)
         }
     }
 
@@ -147,14 +151,19 @@ struct TasksAPITests {
             try await client.post("/agents", Self.agent(extra: #", "max_concurrency": 64"#))
             try await withThrowingTaskGroup(of: APIClient.Reply.self) { group in
                 for index in 0..<50 {
-                    group.addTask { try await client.postConcurrently("/agents/w1/tasks?wait=true", #"{"payload": \#(index)}"#) }
+                    group.addTask {
+                        try await client.postConcurrently("/agents/w1/tasks?wait=true", #"{"payload": \#(index)}"#)
+                    }
                 }
                 await gate.waitForWaiters(1)
                 gate.open()
+                var cold = 0
                 for try await reply in group {
                     #expect(reply.json["status"].string == "succeeded")
-                    #expect(reply.json["cold_start"] == .bool(true))
+                    if reply.json["cold_start"] == .bool(true) { cold += 1 }
                 }
+                // Those that arrived while the start was held waited for it; later ones found it running.
+                #expect(cold >= 1)
             }
             #expect(runtime.startCount == 1)
             let counters = try await client.get("/agents/w1").json["state"]["lifecycle_metrics"]["counters"]

@@ -1,9 +1,12 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Lifecycle
 import Logging
+import NIOCore
+import NIOHTTP1
 import Registry
 import TestSupport
 import Testing
@@ -15,7 +18,9 @@ import Testing
 struct TestApp: Sendable {
     static let logger: Logger = {
         var logger = Logger(label: "api-test")
-        logger.logLevel = .error
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["DORMOUSE_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            ?? .error
         return logger
     }()
 
@@ -23,6 +28,8 @@ struct TestApp: Sendable {
     var clock = TestClock()
     var token: String?
     var databasePath: String?
+    /// Real time instead of the test clock (to measure real start latencies against the engine).
+    var realTime = false
     let recorder = EventRecorder()
 
     /// Runs `body` with a client; the app shuts down gracefully when it returns.
@@ -36,13 +43,21 @@ struct TestApp: Sendable {
         let database = try DormouseDatabase.open(path: configuration.databasePath)
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         do {
-            let app = try await buildApplication(
-                configuration: configuration, runtime: runtime, database: database, httpClient: httpClient,
-                clock: clock, listeners: [recorder], logger: Self.logger)
             let validator = try OpenAPIValidator.load()
             let token = self.token
-            try await app.test(.live) { client in
+            let test: @Sendable (any TestClientProtocol) async throws -> Void = { client in
                 try await body(APIClient(client: client, validator: validator, token: token))
+            }
+            if realTime {
+                try await buildApplication(
+                    configuration: configuration, runtime: runtime, database: database, httpClient: httpClient,
+                    clock: ContinuousClock(), listeners: [recorder], logger: Self.logger
+                ).test(.live, test)
+            } else {
+                try await buildApplication(
+                    configuration: configuration, runtime: runtime, database: database, httpClient: httpClient,
+                    clock: clock, listeners: [recorder], logger: Self.logger
+                ).test(.live, test)
             }
         } catch {
             try? await httpClient.shutdown()
@@ -79,7 +94,8 @@ struct APIClient: Sendable {
         if authorized, let token { headers[.authorization] = "Bearer \(token)" }
         let response = try await client.execute(
             uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
-        let reply = Reply(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
+        let reply = Reply(
+            status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
         if validate {
             let path = String(uri.split(separator: "?", maxSplits: 1).first ?? "")
             try validator.validate(
@@ -121,6 +137,7 @@ struct APIClient: Sendable {
             contentType: reply.headers[.contentType], body: reply.body)
         return reply
     }
+    @discardableResult
     func post(_ uri: String, _ json: String? = nil) async throws -> Reply { try await send(.post, uri, json: json) }
 }
 
