@@ -29,10 +29,14 @@ defer {
 try await Server.waitUntilHealthy(base: base, client: client)
 print("idle RSS after boot: \(Server.residentMiB(pid: server.pid)) MiB (target ≤ 40)")
 
+// Lazy agents on containers that do not exist: an operator start fails, which gives each agent counters
+// and a last event to show, as a fleet that has been running would have.
 for index in 0..<1_000 {
     _ = try await call(
         .POST, "/agents",
-        #"{"name":"host-\#(index)","mode":"host","dispatch":{"type":"command","argv":["true"]}}"#, expect: 201)
+        #"{"name":"lazy-\#(index)","mode":"container","container":{"name":"absent-\#(index)"},"dispatch":{"type":"exec","argv":["true"]}}"#,
+        expect: 201)
+    _ = try await call(.POST, "/agents/lazy-\(index)/start", expect: 409)
 }
 var listTimes: [Duration] = []
 for _ in 0..<200 {

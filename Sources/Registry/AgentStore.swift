@@ -5,10 +5,29 @@ import GRDB
 public struct StoredAgent: Sendable, Hashable {
     /// Changes when an agent is deleted and declared again under the same name.
     public var id: Int64
-    public var definition: AgentDefinition
+    public var definition: AgentDefinition {
+        didSet { definitionJSON = Self.encode(definition) }
+    }
+    /// The definition as JSON with sorted keys: what the database keeps and the API shows.
+    public private(set) var definitionJSON: String
     /// Epoch milliseconds.
     public var createdAt: Int64
     public var updatedAt: Int64
+
+    init(id: Int64, definition: AgentDefinition, createdAt: Int64, updatedAt: Int64) {
+        self.id = id
+        self.definition = definition
+        self.definitionJSON = Self.encode(definition)
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    static func encode(_ definition: AgentDefinition) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding a definition (strings, numbers, arrays) cannot fail.
+        return (try? encoder.encode(definition)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
 }
 
 /// The `agents` table.
@@ -23,7 +42,7 @@ struct AgentStore: Sendable {
 
     /// Inserts a new agent; throws `.nameTaken` if the name is in use.
     func insert(_ definition: AgentDefinition, at now: Int64) async throws -> StoredAgent {
-        let json = try Self.encode(definition)
+        let json = StoredAgent.encode(definition)
         do {
             let id = try await database.write { db in
                 try db.execute(
@@ -38,7 +57,7 @@ struct AgentStore: Sendable {
     }
 
     func update(_ agent: StoredAgent) async throws {
-        let json = try Self.encode(agent.definition)
+        let json = agent.definitionJSON
         try await database.write { db in
             try db.execute(
                 sql: "UPDATE agents SET definition_json = ?, updated_at = ? WHERE id = ?",
@@ -55,11 +74,5 @@ struct AgentStore: Sendable {
         return StoredAgent(
             id: row["id"], definition: try JSONDecoder().decode(AgentDefinition.self, from: Data(json.utf8)),
             createdAt: row["created_at"], updatedAt: row["updated_at"])
-    }
-
-    private static func encode(_ definition: AgentDefinition) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(definition), as: UTF8.self)
     }
 }

@@ -1,17 +1,48 @@
+import Foundation
 import Lifecycle
 
 /// Per-instance lifecycle counters and the newest event (each new event replaces the previous one).
 public struct InstanceMetrics: Sendable, Hashable, Codable {
-    /// The newest lifecycle event of the instance.
+    /// The newest lifecycle event of the instance. Its detail is kept as the stored JSON text, so listing
+    /// many agents does not decode every one.
     public struct LastEvent: Sendable, Hashable, Codable {
         public var type: String
         public var ts: Int64
-        public var detail: [String: LifecycleEventDetailValue]
+        /// The detail as a JSON object with sorted keys.
+        public var detailJSON: String
 
         public init(type: String, ts: Int64, detail: [String: LifecycleEventDetailValue]) {
+            self.init(type: type, ts: ts, detailJSON: DetailJSON.encode(detail))
+        }
+
+        init(type: String, ts: Int64, detailJSON: String) {
             self.type = type
             self.ts = ts
-            self.detail = detail
+            self.detailJSON = detailJSON
+        }
+
+        /// `latency_ms`, `idle_seconds` or `error`, and `trigger`.
+        public var detail: [String: LifecycleEventDetailValue] {
+            (try? JSONDecoder().decode([String: LifecycleEventDetailValue].self, from: Data(detailJSON.utf8))) ?? [:]
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case type, ts, detail
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                type: try container.decode(String.self, forKey: .type),
+                ts: try container.decode(Int64.self, forKey: .ts),
+                detail: try container.decode([String: LifecycleEventDetailValue].self, forKey: .detail))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(type, forKey: .type)
+            try container.encode(ts, forKey: .ts)
+            try container.encode(detail, forKey: .detail)
         }
     }
 

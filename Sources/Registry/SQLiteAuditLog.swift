@@ -128,7 +128,7 @@ public final class SQLiteAuditLog: LifecycleEventListener {
         for type in eventTypes { counters[type] = row[type] }
         var last: InstanceMetrics.LastEvent?
         if let type: String = row["last_event_type"], let ts: Int64 = row["last_event_ts"] {
-            last = .init(type: type, ts: ts, detail: try decode(row["last_event_detail_json"] ?? "{}"))
+            last = .init(type: type, ts: ts, detailJSON: row["last_event_detail_json"] ?? "{}")
         }
         return InstanceMetrics(counters: counters, lastEvent: last)
     }

@@ -8,9 +8,11 @@ struct AgentsController<C: Clock<Duration>>: Sendable {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.post("/agents") { request, _ in try await create(request) }
-        router.get("/agents") { _, _ in try RequestJSON.response(["agents": try await registry.agents()]) }
+        router.get("/agents") { _, _ in
+            RequestJSON.response(jsonText: AgentView.listJSON(try await registry.agents()))
+        }
         router.get("/agents/{name}") { _, context in
-            try RequestJSON.response(try await registry.agent(try context.parameters.require("name")))
+            RequestJSON.response(jsonText: try await registry.agent(try context.parameters.require("name")).jsonText)
         }
         router.patch("/agents/{name}") { request, context in
             try await update(try context.parameters.require("name"), request)
@@ -30,7 +32,8 @@ struct AgentsController<C: Clock<Duration>>: Sendable {
     private func create(_ request: Request) async throws -> Response {
         let definition = try await RequestJSON.decode(AgentDefinition.self, from: request)
         let view = try await registry.create(definition)
-        return try RequestJSON.response(view, status: .created, headers: [.location: "/agents/\(definition.name)"])
+        return RequestJSON.response(
+            jsonText: view.jsonText, status: .created, headers: [.location: "/agents/\(definition.name)"])
     }
 
     /// Merges the patch into the stored definition and replaces it; the name cannot change.
@@ -46,6 +49,6 @@ struct AgentsController<C: Clock<Duration>>: Sendable {
         let current = try JSONDecoder().decode(JSONValue.self, from: try JSONEncoder().encode(stored.definition))
         let merged = try JSONEncoder().encode(current.merging(patch))
         let definition = try JSONDecoder().decode(AgentDefinition.self, from: merged)
-        return try RequestJSON.response(try await registry.update(definition))
+        return RequestJSON.response(jsonText: try await registry.update(definition).jsonText)
     }
 }

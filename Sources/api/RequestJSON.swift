@@ -25,6 +25,13 @@ enum RequestJSON {
         return Data(buffer.readableBytesView)
     }
 
+    /// A response of JSON text made elsewhere.
+    static func response(jsonText: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: jsonText)))
+    }
+
     /// Encodes `value` as a JSON response.
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
         throws -> Response

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Lifecycle
 import Registry
+import TestSupport
 import Testing
 
 @testable import api
@@ -152,6 +153,31 @@ struct AgentsAPITests {
             try await client.post("/agents", host)
             #expect(try await client.post("/agents/local/start").status == .conflict)
             #expect(try await client.post("/agents/nobody/stop").status == .notFound)
+        }
+    }
+
+    @Test func aHotAgentIsStartedWhenDeclaredAndAgainAfterARestart() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let runtime = InMemoryContainerRuntime(images: ["busybox"])
+        let hot =
+            #"{"name":"hot","mode":"container","lifecycle":"hot","container":{"image":"busybox"},"dispatch":{"type":"exec","argv":["x"]}}"#
+        let app = TestApp(runtime: runtime, databasePath: folder.appendingPathComponent("d.sqlite").path)
+        try await app.run { client in
+            let created = try await client.post("/agents", hot)
+            #expect(created.status == .created)
+            let events = await app.recorder.waitFor(1)
+            #expect(events.map(\.trigger) == [.boot])
+            #expect(runtime.container("dormouse-hot")?.isRunning == true)
+            // Hot workers are not counted: their metrics stay null.
+            let agent = try await client.get("/agents/hot").json
+            #expect(agent["state"]["lifecycle_metrics"] == .null)
+        }
+        runtime.externallyStop(try #require(runtime.container("dormouse-hot")?.id))
+        let restarted = TestApp(runtime: runtime, databasePath: app.databasePath)
+        try await restarted.run { _ in
+            await restarted.recorder.waitFor(1)
+            #expect(runtime.container("dormouse-hot")?.isRunning == true)
         }
     }
 }

@@ -84,4 +84,37 @@ struct DockerDispatchTests {
             }
         }
     }
+
+    @Test func httpDispatchPostsThePayloadToTheContainer() async throws {
+        let container = DockerFixture.uniqueName("http")
+        // busybox httpd with a CGI script that answers with the request body (CRLF headers: NIO's parser
+        // refuses bare LF).
+        let script = #"""
+            mkdir -p /www/cgi-bin && cd /www/cgi-bin && echo '#!/bin/sh' > task \
+            && echo 'printf "Content-Type: text/plain\r\n\r\n"' >> task \
+            && echo 'echo "got $(head -c $CONTENT_LENGTH)"' >> task && chmod +x task
+            """#
+        let serve = "\(script) && exec httpd -f -p 8080 -h /www"
+        let agent = """
+            {"name": "web", "mode": "container", "container": {"name": "\(container)",
+             "image": "\(DockerFixture.image)", "command": ["sh", "-c", \(try Self.jsonString(serve))]},
+             "dispatch": {"type": "http", "port": 8080, "path": "/cgi-bin/task"}}
+            """
+        try await DockerFixture.withRuntime { runtime in
+            try await DockerFixture.removing([container], on: runtime) {
+                try await TestApp(runtime: runtime).run { client in
+                    #expect(try await client.post("/agents", agent).status == .created)
+                    let task = try await client.post("/agents/web/tasks?wait=true", #"{"payload": {"n": 1}}"#).json
+                    #expect(task["status"].string == "succeeded")
+                    #expect(task["http_status"].int == 200, "\(task["error"])")
+                    #expect(task["output"].string == #"got {"n":1}"# + "\n")
+                    #expect(task["cold_start"] == .bool(true))
+                }
+            }
+        }
+    }
+
+    static func jsonString(_ string: String) throws -> String {
+        String(decoding: try JSONEncoder().encode(string), as: UTF8.self)
+    }
 }
