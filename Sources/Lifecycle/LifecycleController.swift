@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// Owns one instance's `InstanceStateMachine` and carries out its actions against the container runtime:
 /// single-flight starts, leases, the idle timer and idle stops, and events from the engine.
@@ -13,7 +14,10 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
     let listener: any LifecycleEventListener
     let logger: Logger
 
-    var machine: InstanceStateMachine
+    var machine: InstanceStateMachine {
+        didSet { if machine.phase != oldValue.phase { publishedPhase.withLock { $0 = machine.phase } } }
+    }
+    private nonisolated let publishedPhase = Mutex(InstanceStateMachine.Phase.stopped)
     var waiters: [CheckedContinuation<AcquireOutcome, any Error>] = []
     var containerID: String?
     /// Engine events older than the last start request belong to an earlier run of the container.
@@ -48,6 +52,9 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
         self.machine = InstanceStateMachine(mode: policy.mode)
         monitor.attach(self, matching: [target.containerName])
     }
+
+    /// The state machine's phase, readable without waiting for the actor (listing many agents).
+    public nonisolated var phase: InstanceStateMachine.Phase { publishedPhase.withLock { $0 } }
 
     /// The live reading of the state machine.
     public var snapshot: LifecycleSnapshot {

@@ -77,9 +77,11 @@ extension AgentRegistry {
         let metrics = try await auditLog.allMetrics()
         var views: [AgentView] = []
         views.reserveCapacity(entries.count)
-        for name in entries.keys.sorted() {
+        let names = sortedNames ?? entries.keys.sorted()
+        sortedNames = names
+        for name in names {
             guard let entry = entries[name] else { continue }
-            views.append(await view(of: entry, metrics: metrics[name] ?? .zero))
+            views.append(view(of: entry, metrics: metrics[name] ?? .zero))
         }
         return views
     }
@@ -100,12 +102,12 @@ extension AgentRegistry {
     func view(of name: String) async throws -> AgentView {
         guard let entry = entries[name] else { throw RegistryError.agentNotFound(name) }
         let metrics = entry.stored.definition.isLazyContainer ? try await auditLog.metrics(for: name) : .zero
-        return await view(of: entry, metrics: metrics)
+        return view(of: entry, metrics: metrics)
     }
 
-    private func view(of entry: Entry, metrics: InstanceMetrics) async -> AgentView {
+    private func view(of entry: Entry, metrics: InstanceMetrics) -> AgentView {
         let lazy = entry.stored.definition.isLazyContainer
-        let phase = lazy ? await entry.controller?.snapshot.phase : nil
+        let phase = lazy ? entry.controller?.phase : nil
         return AgentView(
             agent: entry.stored, lifecycleState: phase, lifecycleMetrics: lazy ? metrics : nil, inFlight: entry.running,
             queued: entry.queue.count)

@@ -15,7 +15,7 @@ extension AgentRegistry {
             throw RegistryError.invalid([.init(field: "payload", message: problem)])
         }
         // A stopped worker needs the engine: refuse now (503, retry later) rather than accept a task that fails.
-        if let controller = found.controller, await controller.snapshot.phase == .stopped {
+        if let controller = found.controller, controller.phase == .stopped {
             do {
                 _ = try await runtime.ping()
             } catch {

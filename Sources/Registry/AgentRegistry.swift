@@ -43,7 +43,11 @@ public actor AgentRegistry<C: Clock<Duration>>: Service {
     let logger: Logger
     let statistics: TaskStatistics
 
-    var entries: [String: Entry] = [:]
+    var entries: [String: Entry] = [:] {
+        didSet { if entries.count != oldValue.count { sortedNames = nil } }
+    }
+    /// Agent names in order, kept until an agent is added or removed (sorting 1,000 names per list showed).
+    var sortedNames: [String]?
     /// Names being declared right now, so two concurrent creates of one name cannot both pass.
     var reservedNames: Set<String> = []
     let taskWaiters = TaskWaiters()

@@ -5,19 +5,31 @@ import Lifecycle
 extension AgentView {
     /// The agent as one JSON object: its definition, `created_at`, `updated_at` and `state`.
     public var jsonText: String {
-        var json = agent.definitionJSON
-        json.removeLast()  // the definition's closing brace
+        var json = ""
+        append(to: &json)
+        return json
+    }
+
+    /// Appends the agent's JSON object to `json`.
+    func append(to json: inout String) {
+        json += agent.definitionJSON.dropLast()  // without the definition's closing brace
         json += ",\"created_at\":\(agent.createdAt),\"updated_at\":\(agent.updatedAt)"
         json += ",\"state\":{\"in_flight\":\(inFlight),\"queued\":\(queued),\"lifecycle_state\":"
         json += lifecycleState.map { "\"\($0.rawValue)\"" } ?? "null"
         json += ",\"lifecycle_metrics\":"
         json += lifecycleMetrics.map(Self.json(of:)) ?? "null"
-        return json + "}}"
+        json += "}}"
     }
 
     /// Agents as `{"agents": [...]}`.
     public static func listJSON(_ views: [AgentView]) -> String {
-        "{\"agents\":[" + views.map(\.jsonText).joined(separator: ",") + "]}"
+        var json = "{\"agents\":["
+        json.reserveCapacity(views.reduce(64) { $0 + $1.agent.definitionJSON.utf8.count + 320 })
+        for (index, view) in views.enumerated() {
+            if index > 0 { json += "," }
+            view.append(to: &json)
+        }
+        return json + "]}"
     }
 
     private static func json(of metrics: InstanceMetrics) -> String {

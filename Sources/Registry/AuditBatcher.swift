@@ -16,6 +16,9 @@ actor AuditBatcher {
     private let database: DatabasePool
     private var queue: [(Pending, CheckedContinuation<Int64, any Error>)] = []
     private var draining = false
+    /// Every instance's counters, read from the database on first use and then kept up to date by the
+    /// commits here (the only writer), so listing many agents reads no rows.
+    private var metrics: [String: InstanceMetrics]?
 
     init(database: DatabasePool) {
         self.database = database
@@ -38,12 +41,40 @@ actor AuditBatcher {
             let events = batch.map(\.0)
             do {
                 let ids = try await database.write { db in try events.map { try Self.insert($0, into: db) } }
+                for event in events { count(event) }
                 for ((_, continuation), id) in zip(batch, ids) { continuation.resume(returning: id) }
             } catch {
                 for (_, continuation) in batch { continuation.resume(throwing: error) }
             }
         }
         draining = false
+    }
+
+    /// The counters of every instance.
+    func allMetrics() throws -> [String: InstanceMetrics] {
+        if let metrics { return metrics }
+        // Read synchronously: no commit can land between the read and the cache taking over.
+        let loaded = try database.read { db in try SQLiteAuditLog.loadMetrics(db) }
+        metrics = loaded
+        return loaded
+    }
+
+    /// Drops an instance's counters.
+    func forget(_ instance: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM instance_metrics WHERE instance = ?", arguments: [instance])
+        }
+        // After the delete, so a commit that landed before it is forgotten too.
+        metrics?[instance] = nil
+    }
+
+    private func count(_ pending: Pending) {
+        guard metrics != nil else { return }
+        let event = pending.event
+        var current = metrics?[event.instance] ?? .zero
+        current.counters[event.type, default: 0] += 1
+        current.lastEvent = .init(type: event.type, ts: event.timestampMilliseconds, detailJSON: pending.detailJSON)
+        metrics?[event.instance] = current
     }
 
     /// The audit row and the counter update, in the caller's transaction.
