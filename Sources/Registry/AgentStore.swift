@@ -6,13 +6,20 @@ public struct StoredAgent: Sendable, Hashable {
     /// Changes when an agent is deleted and declared again under the same name.
     public var id: Int64
     public var definition: AgentDefinition {
-        didSet { definitionJSON = Self.encode(definition) }
+        didSet {
+            definitionJSON = Self.encode(definition)
+            jsonPrefix = makeJSONPrefix()
+        }
     }
     /// The definition as JSON with sorted keys: what the database keeps and the API shows.
     public private(set) var definitionJSON: String
     /// Epoch milliseconds.
     public var createdAt: Int64
-    public var updatedAt: Int64
+    public var updatedAt: Int64 {
+        didSet { jsonPrefix = makeJSONPrefix() }
+    }
+    /// The API object's unchanging part: the definition's members, `created_at` and `updated_at`, unclosed.
+    private(set) var jsonPrefix = ""
 
     init(id: Int64, definition: AgentDefinition, createdAt: Int64, updatedAt: Int64) {
         self.id = id
@@ -20,6 +27,11 @@ public struct StoredAgent: Sendable, Hashable {
         self.definitionJSON = Self.encode(definition)
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.jsonPrefix = makeJSONPrefix()
+    }
+
+    private func makeJSONPrefix() -> String {
+        String(definitionJSON.dropLast()) + ",\"created_at\":\(createdAt),\"updated_at\":\(updatedAt)"
     }
 
     static func encode(_ definition: AgentDefinition) -> String {

@@ -9,7 +9,7 @@ struct AgentsController<C: Clock<Duration>>: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.post("/agents") { request, _ in try await create(request) }
         router.get("/agents") { _, _ in
-            RequestJSON.response(jsonText: AgentView.listJSON(try await registry.agents()))
+            RequestJSON.response(jsonBuffer: AgentView.listJSON(try await registry.agents()))
         }
         router.get("/agents/{name}") { _, context in
             RequestJSON.response(jsonText: try await registry.agent(try context.parameters.require("name")).jsonText)

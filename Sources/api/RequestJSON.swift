@@ -27,9 +27,16 @@ enum RequestJSON {
 
     /// A response of JSON text made elsewhere.
     static func response(jsonText: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        response(jsonBuffer: ByteBuffer(string: jsonText), status: status, headers: headers)
+    }
+
+    /// A response of JSON bytes made elsewhere.
+    static func response(jsonBuffer: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
+        -> Response
+    {
         var headers = headers
         headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: jsonText)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: jsonBuffer))
     }
 
     /// Encodes `value` as a JSON response.
