@@ -81,6 +81,7 @@ func bootTime(auditRows: Int) async throws -> Duration {
 try await insertRate(count: 20_000, writers: 1)
 try await insertRate(count: 40_000, writers: 8)
 try await insertRate(count: 200_000, writers: 100)
+try await insertRate(count: 400_000, writers: 1_000)
 let small = try await bootTime(auditRows: 1_000)
 let large = try await bootTime(auditRows: 1_000_000)
 print(

@@ -1,5 +1,6 @@
 import Hummingbird
 import Registry
+import ServiceLifecycle
 
 /// Tasks: dispatch to an agent (optionally waiting for the result), read one, list an agent's.
 struct TasksController<C: Clock<Duration>>: Sendable {
@@ -26,10 +27,14 @@ struct TasksController<C: Clock<Duration>>: Sendable {
         let body = try await RequestJSON.decode(TaskRequest.self, from: request)
         let task = try await registry.dispatch(to: name, payload: body.payload)
         let location: HTTPFields = [.location: "/tasks/\(task.id)"]
-        guard wait, let finished = try await registry.waitForTask(task.id) else {
-            return try RequestJSON.response(task, status: .accepted, headers: location)
+        guard wait else { return try RequestJSON.response(task, status: .accepted, headers: location) }
+        // A wait ends early on graceful shutdown, so SIGTERM is not held up by a long task: the task is then
+        // answered as accepted, as it is.
+        let latest = try? await cancelWhenGracefulShutdown { try await registry.waitForTask(task.id) }
+        if let finished = latest ?? nil, finished.status.isFinal {
+            return try RequestJSON.response(finished, status: .ok, headers: location)
         }
-        return try RequestJSON.response(finished, status: .ok, headers: location)
+        return try RequestJSON.response((latest ?? nil) ?? task, status: .accepted, headers: location)
     }
 
     private func list(_ name: String, _ request: Request) async throws -> Response {

@@ -3,6 +3,7 @@ import GRDB
 import HTTPTypes
 import Lifecycle
 import Registry
+import Synchronization
 import TestSupport
 import Testing
 
@@ -189,6 +190,32 @@ struct TasksAPITests {
             #expect(task["status"].string == "failed")
             #expect(task["error"].string?.contains("restarted") == true)
             #expect(task["finished_at"].int != nil)
+        }
+    }
+
+    @Test func shutdownRecordsARunningTaskAsInterrupted() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let runtime = InMemoryContainerRuntime(images: ["busybox"])
+        let running = Gate()
+        runtime.setExecHandler { _, _ in
+            running.open()
+            try await Task.sleep(for: .seconds(3_600))
+            return ExecResult(exitCode: 0, output: "", outputTruncated: false)
+        }
+        let app = TestApp(runtime: runtime, databasePath: folder.appendingPathComponent("d.sqlite").path)
+        let id = Mutex<String?>(nil)
+        try await app.run { client in
+            try await client.post("/agents", Self.agent())
+            let task = try await client.post("/agents/w1/tasks", #"{"payload": 1}"#)
+            id.withLock { $0 = task.json["id"].string }
+            await running.wait()
+        }
+        let taskID = try #require(id.withLock { $0 })
+        try await TestApp(runtime: runtime, databasePath: app.databasePath).run { client in
+            let task = try await client.get("/tasks/\(taskID)").json
+            #expect(task["status"].string == "failed")
+            #expect(task["error"].string == "interrupted: Dormouse shut down while the task ran")
         }
     }
 }
