@@ -20,8 +20,12 @@ actor AuditBatcher {
     /// commits here (the only writer), so listing many agents reads no rows.
     private var metrics: [String: InstanceMetrics]?
 
-    init(database: DatabasePool) {
+    /// Told of every committed batch, in id order, before the writers are resumed.
+    private let onCommit: @Sendable ([AuditRecord]) async -> Void
+
+    init(database: DatabasePool, onCommit: @escaping @Sendable ([AuditRecord]) async -> Void) {
         self.database = database
+        self.onCommit = onCommit
     }
 
     func submit(_ pending: Pending) async throws -> Int64 {
@@ -42,6 +46,12 @@ actor AuditBatcher {
             do {
                 let ids = try await database.write { db in try events.map { try Self.insert($0, into: db) } }
                 for event in events { count(event) }
+                await onCommit(
+                    zip(events, ids).map { pending, id in
+                        AuditRecord(
+                            id: id, instance: pending.event.instance, type: pending.event.type,
+                            ts: pending.event.timestampMilliseconds, detail: pending.event.detail)
+                    })
                 for ((_, continuation), id) in zip(batch, ids) { continuation.resume(returning: id) }
             } catch {
                 for (_, continuation) in batch { continuation.resume(throwing: error) }

@@ -74,4 +74,15 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     public var type: String
     public var ts: Int64
     public var detail: [String: LifecycleEventDetailValue]
+
+    public init(id: Int64, instance: String, type: String, ts: Int64, detail: [String: LifecycleEventDetailValue]) {
+        self.id = id
+        self.instance = instance
+        self.type = type
+        self.ts = ts
+        self.detail = detail
+    }
+
+    /// The detail as a JSON object with sorted keys.
+    public var detailJSON: String { DetailJSON.encode(detail) }
 }

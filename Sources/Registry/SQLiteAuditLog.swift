@@ -13,9 +13,13 @@ public final class SQLiteAuditLog: LifecycleEventListener {
     private let batcher: AuditBatcher
     private let logger: Logger
 
-    public init(database: DatabasePool, logger: Logger) {
+    /// An audit log on `database`; `onCommit` hears of every committed row, in id order (the event stream
+    /// broadcasts from there, so what it sends is always in the table).
+    public init(
+        database: DatabasePool, logger: Logger, onCommit: @escaping @Sendable ([AuditRecord]) async -> Void = { _ in }
+    ) {
         self.database = database
-        self.batcher = AuditBatcher(database: database)
+        self.batcher = AuditBatcher(database: database, onCommit: onCommit)
         self.logger = logger
     }
 
@@ -80,6 +84,11 @@ public final class SQLiteAuditLog: LifecycleEventListener {
                     detail: try Self.decode(row["detail_json"]))
             }
         }
+    }
+
+    /// The id of the newest audit row in `database` (0 when there is none).
+    public static func lastEventID(in database: DatabasePool) async throws -> Int64 {
+        try await database.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM lifecycle_events") ?? 0 }
     }
 
     /// Checks that the database answers a read (for health checks).

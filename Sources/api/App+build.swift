@@ -14,7 +14,8 @@ func buildApplication<C: Clock<Duration>>(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let monitor = ContainerEventMonitor(runtime: runtime, logger: logger)
-    let auditLog = SQLiteAuditLog(database: database, logger: logger)
+    let broadcaster = EventBroadcaster(lastEventID: try await SQLiteAuditLog.lastEventID(in: database), clock: clock)
+    let auditLog = SQLiteAuditLog(database: database, logger: logger) { await broadcaster.publish($0) }
     let retention = AuditRetention(
         auditLog: auditLog, policy: configuration.auditRetention, clock: ContinuousClock(), logger: logger)
     let histogram = StartLatencyHistogram()
@@ -38,6 +39,7 @@ func buildApplication<C: Clock<Duration>>(
     EventsController(registry: registry).addRoutes(to: router)
     MetricsController(registry: registry, histogram: histogram, statistics: statistics).addRoutes(to: router)
     try OpenAPIController.load().addRoutes(to: router)
+    EventStreamController(broadcaster: broadcaster, auditLog: auditLog).addRoutes(to: router)
     let host = configuration.host
     var app = Application(
         router: router,
@@ -49,8 +51,8 @@ func buildApplication<C: Clock<Duration>>(
         },
         logger: logger
     )
-    // Shutdown runs in reverse: the server drains first, then the registry records interrupted tasks, then
-    // the engine subscription ends.
-    app.addServices(monitor, retention, registry)
+    // Shutdown runs in reverse: the server drains first (event streams end on the signal itself), then the
+    // broadcaster closes, the registry records interrupted tasks, and the engine subscription ends.
+    app.addServices(monitor, retention, registry, broadcaster)
     return app
 }

@@ -64,7 +64,7 @@ struct OpenAPIDocumentTests {
             operations == [
                 "GET /agents", "POST /agents", "GET /agents/{name}", "DELETE /agents/{name}", "PATCH /agents/{name}",
                 "GET /agents/{name}/events", "POST /agents/{name}/start", "POST /agents/{name}/stop",
-                "GET /agents/{name}/tasks", "POST /agents/{name}/tasks", "GET /health", "GET /metrics",
+                "GET /agents/{name}/tasks", "POST /agents/{name}/tasks", "GET /events", "GET /health", "GET /metrics",
                 "GET /openapi.json", "GET /tasks/{id}",
             ])
     }
