@@ -71,6 +71,16 @@ print("dispatch round trip over REST (wait=true, warm exec worker): \(percentile
 print("  the same exec straight to the engine, interleaved:         \(percentiles(execs))")
 print("  Dormouse's own time (round trip − engine exec, paired):    \(percentiles(own))")
 print("RSS after the load: \(Server.residentMiB(pid: server.pid)) MiB")
+
+// Event fan-out: each operator start of an agent whose container does not exist writes a lazy_start_failed
+// event, broadcast to every subscriber.
+_ = try await call(
+    .POST, "/agents",
+    #"{"name":"fanout","mode":"container","container":{"name":"absent-fanout"},"dispatch":{"type":"exec","argv":["true"]}}"#,
+    expect: 201)
+try await EventFanOut(base: base, subscribers: 1_000, events: 20).run(serverPID: server.pid) {
+    _ = try await call(.POST, "/agents/fanout/start", expect: 409)
+}
 try await docker.remove(worker)
 try await client.shutdown()
 

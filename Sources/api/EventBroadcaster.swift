@@ -1,3 +1,4 @@
+import NIOCore
 import Registry
 import ServiceLifecycle
 
@@ -7,8 +8,8 @@ import ServiceLifecycle
 actor EventBroadcaster<C: Clock<Duration>>: Service {
     /// What a subscriber receives.
     enum Element: Sendable, Hashable {
-        /// A committed audit row and its ready SSE frame.
-        case event(AuditRecord, frame: String)
+        /// A committed audit row and its SSE frame, rendered once for every subscriber.
+        case event(AuditRecord, frame: ByteBuffer)
         case heartbeat
     }
 
@@ -73,7 +74,7 @@ actor EventBroadcaster<C: Clock<Duration>>: Service {
     func publish(_ records: [AuditRecord]) {
         for record in records {
             lastPublishedID = max(lastPublishedID, record.id)
-            let element = Element.event(record, frame: EventFrame.frame(of: record))
+            let element = Element.event(record, frame: ByteBuffer(string: EventFrame.frame(of: record)))
             for (id, subscriber) in subscribers where subscriber.filter.matches(record) {
                 deliver(element, to: id, subscriber)
             }

@@ -36,7 +36,7 @@ struct EventStreamController<C: Clock<Duration>>: Sendable {
                     case .event(let record, let frame):
                         guard record.id > lastSent else { continue }
                         lastSent = record.id
-                        try await writer.write(ByteBuffer(string: frame))
+                        try await writer.write(frame)
                     case .heartbeat:
                         try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     }
