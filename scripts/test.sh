@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, integration tests against the real Docker engine included (`make test`).
+# The whole test suite, integration tests against the real Docker engine and the dashboard in a headless
+# browser included (`make test`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -7,5 +8,8 @@ scripts/bootstrap.sh
 trap 'scripts/stop-dockerd.sh' EXIT
 export DORMOUSE_TEST_IMAGE=${DORMOUSE_TEST_IMAGE:-dormouse-test/busybox:latest}
 export DORMOUSE_REQUIRE_DOCKER=1
+scripts/bootstrap-browser.sh
 swift build --build-tests
 swift test --skip-build "$@"
+# The dashboard in a real headless browser, against the server binary the build just made.
+python3 Tests/browser/dashboard_test.py .build/debug/dormouse

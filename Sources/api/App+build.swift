@@ -27,11 +27,12 @@ func buildApplication<C: Clock<Duration>>(
         clock: clock, wallClock: wallClock, statistics: statistics, logger: logger)
     try await registry.boot()
 
+    let streamTokens = StreamTokens()
     let router = Router()
     router.addMiddleware {
         LogRequestsMiddleware(.debug)
         ProblemMiddleware()
-        BearerAuthMiddleware(token: configuration.apiToken)
+        BearerAuthMiddleware(token: configuration.apiToken, streamTokens: streamTokens)
     }
     HealthController(runtime: runtime, monitor: monitor, auditLog: auditLog).addRoutes(to: router)
     AgentsController(registry: registry).addRoutes(to: router)
@@ -40,6 +41,7 @@ func buildApplication<C: Clock<Duration>>(
     MetricsController(registry: registry, histogram: histogram, statistics: statistics).addRoutes(to: router)
     try OpenAPIController.load().addRoutes(to: router)
     EventStreamController(broadcaster: broadcaster, auditLog: auditLog).addRoutes(to: router)
+    try DashboardController.load(streamTokens: streamTokens).addRoutes(to: router)
     let host = configuration.host
     var app = Application(
         router: router,

@@ -1,16 +1,23 @@
 import Hummingbird
 
-/// When an API token is configured, every route but `/health` needs `Authorization: Bearer <token>`.
-/// The comparison takes the same time wherever the first difference is.
+/// When an API token is configured, every route but `/health` and the dashboard page needs
+/// `Authorization: Bearer <token>`; `/events` also takes a stream token (`?access_token=`) issued by
+/// `POST /events/token`. The comparison takes the same time wherever the first difference is.
 struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String?
-    /// Paths that never need the token.
-    let openPaths: Set<String> = ["/health"]
+    let streamTokens: StreamTokens
+    /// Paths that never need the token: health checks, and the page that asks for it.
+    let openPaths: Set<String> = ["/health", "/"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
         guard let token, !openPaths.contains(request.uri.path) else { return try await next(request, context) }
+        if request.uri.path == "/events", let streamToken = request.uri.queryParameters.get("access_token"),
+            streamTokens.redeem(streamToken)
+        {
+            return try await next(request, context)
+        }
         guard let header = request.headers[.authorization], header.count > 7,
             header.prefix(7).lowercased() == "bearer ",
             Self.constantTimeEquals(Array(header.utf8.dropFirst(7)), Array(token.utf8))

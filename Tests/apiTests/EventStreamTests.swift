@@ -195,3 +195,32 @@ struct EventStreamTests {
         }
     }
 }
+
+@Suite("GET / (dashboard)")
+struct DashboardTests {
+    @Test func servesOnePageThatLoadsNothingFromElsewhere() async throws {
+        try await TestApp(token: "s3cret").run { client in
+            let page = try await client.send(.get, "/", authorized: false)
+            #expect(page.status == .ok)
+            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.text.contains("new EventSource("))
+            #expect(!page.text.contains("src=\"http") && !page.text.contains("href=\"http"))
+        }
+    }
+
+    @Test func aStreamTokenOpensTheEventStreamOnce() async throws {
+        try await TestApp(token: "s3cret").run { client in
+            let issued = try await client.post("/events/token")
+            #expect(issued.status == .created)
+            let token = try #require(issued.json["token"].string)
+            let port = try #require(client.client.port)
+            var stream = try await SSEReader.open("http://127.0.0.1:\(port)/events?access_token=\(token)")
+            #expect(stream.status == 200)
+            #expect(try await stream.next()?.retry == "3000")
+            let again = try await SSEReader.open("http://127.0.0.1:\(port)/events?access_token=\(token)")
+            #expect(again.status == 401)
+            let forged = try await SSEReader.open("http://127.0.0.1:\(port)/events?access_token=abc")
+            #expect(forged.status == 401)
+        }
+    }
+}

@@ -62,9 +62,11 @@ struct OpenAPIDocumentTests {
         let operations = try validator.operations.map { "\($0.method) \($0.path)" }
         #expect(
             operations == [
-                "GET /agents", "POST /agents", "GET /agents/{name}", "DELETE /agents/{name}", "PATCH /agents/{name}",
+                "GET /", "GET /agents", "POST /agents", "GET /agents/{name}", "DELETE /agents/{name}",
+                "PATCH /agents/{name}",
                 "GET /agents/{name}/events", "POST /agents/{name}/start", "POST /agents/{name}/stop",
-                "GET /agents/{name}/tasks", "POST /agents/{name}/tasks", "GET /events", "GET /health", "GET /metrics",
+                "GET /agents/{name}/tasks", "POST /agents/{name}/tasks", "GET /events", "POST /events/token",
+                "GET /health", "GET /metrics",
                 "GET /openapi.json", "GET /tasks/{id}",
             ])
     }
@@ -86,8 +88,8 @@ struct OpenAPIDocumentTests {
                 continue
             }
             var expected: Set<String> = []
-            if path == "/health" {
-                #expect(operation["security"] == .array([]), "/health must not ask for the token")
+            if path == "/health" || path == "/" {
+                #expect(operation["security"] == .array([]), "\(path) must not ask for the token")
             } else {
                 #expect(operation["security"] == nil, "\(name) must use the global bearer security")
                 expected.insert("401")
