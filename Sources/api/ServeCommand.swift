@@ -6,6 +6,7 @@ import Lifecycle
 import Logging
 import Registry
 import ServiceLifecycle
+import UnixSignals
 
 /// `dormouse serve`: runs the API server with the local Docker engine until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -57,7 +58,12 @@ struct ServeCommand: AsyncParsableCommand {
             let app = try await buildApplication(
                 configuration: configuration, runtime: runtime, database: database, httpClient: client,
                 clock: ContinuousClock(), logger: logger)
-            try await app.runService()
+            // A client that stops reading can hold a response write; past this bound the graceful shutdown
+            // becomes cancellation, so SIGTERM always ends the process.
+            var group = ServiceGroupConfiguration(
+                services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = .seconds(15)
+            try await ServiceGroup(configuration: group).run()
         } catch {
             try? await client.shutdown()
             throw error
