@@ -33,6 +33,15 @@ struct Server {
         throw BenchmarkError("dormouse serve did not answer /health")
     }
 
+    /// PSS of the process (shared pages divided among the processes mapping them), in MiB.
+    static func proportionalMiB(pid: Int32) -> String {
+        guard let rollup = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8),
+            let line = rollup.split(separator: "\n").first(where: { $0.hasPrefix("Pss:") }),
+            let kib = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { return "?" }
+        return String(format: "%.1f", kib / 1024)
+    }
+
     /// VmRSS of the process, in MiB.
     static func residentMiB(pid: Int32) -> String {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),

@@ -27,7 +27,9 @@ defer {
     try? FileManager.default.removeItem(at: folder)
 }
 try await Server.waitUntilHealthy(base: base, client: client)
-print("idle RSS after boot: \(Server.residentMiB(pid: server.pid)) MiB (target ≤ 40)")
+print(
+    "idle RSS after boot: \(Server.residentMiB(pid: server.pid)) MiB, PSS \(Server.proportionalMiB(pid: server.pid)) MiB "
+        + "(target ≤ 40 MB)")
 
 // Lazy agents on containers that do not exist: an operator start fails, which gives each agent counters
 // and a last event to show, as a fleet that has been running would have.
