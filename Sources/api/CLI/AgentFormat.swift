@@ -48,15 +48,21 @@ enum AgentFormat {
         let target =
             type == "http"
             ? ":\(dispatch.field("port").cell)\(dispatch.field("path").stringValue ?? "/")"
-            : dispatch.field("argv").arrayValue.map(\.cell).joined(separator: " ")
+            : dispatch.field("argv").arrayValue.map { quoted($0.cell) }.joined(separator: " ")
         let timeout = dispatch.field("timeout_s").intValue.map { " (timeout \($0) s)" } ?? ""
         return "\(type) \(target)\(timeout)"
+    }
+
+    /// An argument as a shell would need it: in single quotes when it has spaces or quotes.
+    static func quoted(_ argument: String) -> String {
+        guard argument.isEmpty || argument.contains(where: { " \t'\"$;&|".contains($0) }) else { return argument }
+        return "'" + argument.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }
 
     private static func containerLines(_ container: JSONValue) -> [(String, String)] {
         guard !container.isNull else { return [("container", "—")] }
         var lines = [("container", container.field("name").cell), ("image", container.field("image").cell)]
-        let command = container.field("command").arrayValue.map(\.cell)
+        let command = container.field("command").arrayValue.map { quoted($0.cell) }
         lines.append(("command", command.isEmpty ? "—" : command.joined(separator: " ")))
         if case .object(let env) = container.field("env"), !env.isEmpty {
             lines.append(("env", env.keys.sorted().map { "\($0)=\(env[$0]?.cell ?? "")" }.joined(separator: " ")))
