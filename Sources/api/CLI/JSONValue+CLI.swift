@@ -1,0 +1,49 @@
+import Registry
+
+// Named apart from the tests' own `JSONValue` helpers (`subscript`, `string`, ...) so both can coexist.
+extension JSONValue {
+    /// The member `key` of an object, or `.null`.
+    func field(_ key: String) -> JSONValue {
+        if case .object(let object) = self { return object[key] ?? .null }
+        return .null
+    }
+
+    var stringValue: String? {
+        if case .string(let string) = self { return string }
+        return nil
+    }
+
+    var intValue: Int64? {
+        switch self {
+        case .integer(let value): value
+        case .number(let value): Int64(exactly: value)
+        default: nil
+        }
+    }
+
+    var doubleValue: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .number(let value): value
+        default: nil
+        }
+    }
+
+    var arrayValue: [JSONValue] {
+        if case .array(let array) = self { return array }
+        return []
+    }
+
+    var isNull: Bool { self == .null }
+
+    /// The value for a table cell: strings bare, null as "—", anything else as compact JSON.
+    var cell: String {
+        switch self {
+        case .null: "—"
+        case .string(let string): string
+        case .integer(let value): String(value)
+        case .bool(let value): value ? "yes" : "no"
+        default: jsonText
+        }
+    }
+}

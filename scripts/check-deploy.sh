@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Checks the deploy/ files as far as this machine can (Docker images cannot be built here: no registry):
+#   - deploy/dormouse.service passes `systemd-analyze verify`
+#   - deploy/compose.yml is valid YAML with services.dormouse mounting the Docker socket and a data volume
+#   - deploy/Dockerfile names the stages, packages and files the README promises
+# Installs only what is missing, the way scripts/bootstrap.sh does: `systemd` (Debian) for systemd-analyze,
+# PyYAML (pip) for the compose check.
+# Usage: scripts/check-deploy.sh [path/to/dormouse]   (default: the newest built .build*/*/dormouse)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+log() { printf 'check-deploy: %s\n' "$*" >&2; }
+fail() { log "FAIL: $*"; exit 1; }
+
+sudo_cmd() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_systemd_analyze() {
+    command -v systemd-analyze >/dev/null && return 0
+    log "installing systemd (for systemd-analyze)"
+    sudo_cmd apt-get update -qq
+    sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >/dev/null
+}
+
+ensure_pyyaml() {
+    python3 -c 'import yaml' 2>/dev/null && return 0
+    log "installing PyYAML"
+    python3 -m pip install --quiet pyyaml
+}
+
+# The binary ExecStart should point at: the one given, else the newest build, else /bin/true.
+executable() {
+    if [ -n "${1:-}" ]; then printf '%s\n' "$1"; return; fi
+    local built
+    built=$(ls -t "$root"/.build*/{debug,release}/dormouse 2>/dev/null | head -n 1 || true)
+    printf '%s\n' "${built:-$(type -P true)}"
+}
+
+verify_unit() {
+    local binary=$1 dir
+    dir=$(mktemp -d)
+    trap 'rm -rf "$dir"' RETURN
+    # `systemd-analyze verify` fails when ExecStart's program does not exist, and /usr/local/bin/dormouse
+    # is not installed on a build machine; so verify a copy whose ExecStart points at a binary that
+    # exists here. Everything else in the unit is checked as written.
+    sed "s|^ExecStart=/usr/local/bin/dormouse|ExecStart=$binary|" "$root/deploy/dormouse.service" \
+        >"$dir/dormouse.service"
+    grep -q "^ExecStart=$binary serve" "$dir/dormouse.service" || fail "ExecStart is not /usr/local/bin/dormouse serve"
+    # verify prints problems on stderr but exits 0 for some of them, so any output counts as a failure.
+    local output
+    output=$(systemd-analyze verify "$dir/dormouse.service" 2>&1) || fail "systemd-analyze verify: $output"
+    [ -z "$output" ] || fail "systemd-analyze verify: $output"
+    log "deploy/dormouse.service verified (ExecStart checked against $binary)"
+}
+
+check_compose() {
+    python3 - "$root/deploy/compose.yml" <<'PY'
+import sys, yaml
+compose = yaml.safe_load(open(sys.argv[1]))
+service = (compose.get("services") or {}).get("dormouse")
+assert service, "no services.dormouse"
+volumes = [str(v) for v in service.get("volumes", [])]
+assert any(v.startswith("/var/run/docker.sock:/var/run/docker.sock") for v in volumes), "no Docker socket volume"
+data = [v for v in volumes if v.split(":")[0] in (compose.get("volumes") or {})]
+assert data, "no named data volume declared under volumes:"
+assert "group_add" in service, "no group_add for the socket's group"
+assert "DORMOUSE_API_TOKEN" in (service.get("environment") or {}), "no DORMOUSE_API_TOKEN"
+PY
+    log "deploy/compose.yml parsed: services.dormouse mounts the socket and a data volume"
+}
+
+check_dockerfile() {
+    local file="$root/deploy/Dockerfile"
+    for needle in 'FROM swift:6' '--static-swift-stdlib' 'dormouse_api.resources' 'FROM debian:bookworm-slim' \
+        'libsqlite3-0' 'libcurl4' 'USER dormouse'; do
+        grep -qF -- "$needle" "$file" || fail "deploy/Dockerfile lacks $needle"
+    done
+    log "deploy/Dockerfile has its stages, runtime packages, resource bundle and non-root user (not built here)"
+}
+
+ensure_systemd_analyze
+ensure_pyyaml
+verify_unit "$(executable "${1:-}")"
+check_compose
+check_dockerfile
+log "ok"
