@@ -21,7 +21,7 @@ struct Dormouse: AsyncParsableCommand {
         version: DormouseVersion.current,
         subcommands: [
             ServeCommand.self, WatchCommand.self, AgentsCommand.self, DispatchCommand.self, TasksCommand.self,
-            DbCommand.self,
+            EventsCommand.self, DbCommand.self,
         ]
     )
 }

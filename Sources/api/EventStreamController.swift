@@ -29,6 +29,8 @@ struct EventStreamController<C: Clock<Duration>>: Sendable {
             if let resumeAfter {
                 try await replay(after: resumeAfter, upTo: subscription.liveAfter, filter, into: &writer)
             }
+            // Tells clients that read history (`dormouse events` without --follow) where it ends.
+            try await writer.write(ByteBuffer(string: ": caught up\n\n"))
             // Streams end on graceful shutdown so the server's drain (and SIGTERM) is never held up.
             try await withGracefulShutdownHandler {
                 for await element in subscription.stream {

@@ -148,6 +148,7 @@ struct EventStreamTests {
         try await Self.withStream { _, _, clock, url in
             var reader = try await SSEReader.open(url)
             #expect(try await reader.next()?.retry == "3000")
+            #expect(try await reader.next()?.comment == "caught up")
             await clock.waitForSleeper(until: clock.now.advanced(by: .seconds(15)))
             clock.advance(by: .seconds(15))
             #expect(try await reader.next()?.comment == "keep-alive")

@@ -66,6 +66,24 @@ struct CLIClient: Sendable {
         return reply
     }
 
+    /// Opens a streaming `GET` (the event stream) and returns its body once the server answered 2xx.
+    func openStream(_ path: String) async throws -> HTTPClientResponse.Body {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: .hours(24 * 365))
+        } catch {
+            throw CLIError.unreachable(baseURL, Self.describe(error))
+        }
+        guard (200..<300).contains(Int(response.status.code)) else {
+            let body = try await response.body.collect(upTo: 1 << 20)
+            throw Self.failure(Reply(status: Int(response.status.code), body: Data(body.readableBytesView)))
+        }
+        return response.body
+    }
+
     /// The error for a non-2xx answer: the problem's `detail`, else its title or the status line.
     private static func failure(_ reply: Reply) -> CLIError {
         let problem = reply.json

@@ -29,6 +29,12 @@ struct CLIError: Error, CustomStringConvertible {
         CLIError(.unreachable, "cannot reach the server at \(url): \(reason)")
     }
 
+    /// Whether the server did not answer at all (a reconnecting command tries again).
+    var isUnreachable: Bool {
+        if case .unreachable = code { return true }
+        return false
+    }
+
     /// A local thing (a file) that does not exist.
     static func notFound(_ message: String) -> CLIError { CLIError(.notFound, message) }
 
