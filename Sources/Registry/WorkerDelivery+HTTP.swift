@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Lifecycle
+import Logging
 import NIOCore
 import NIOHTTP1
 
@@ -39,6 +40,7 @@ extension WorkerDelivery {
             } catch {
                 // NIO reports a refused connect as a connection error whose text names ECONNREFUSED.
                 guard "\(error)".contains("refused") else { throw error }
+                logger.debug("worker refused the connection; retrying", metadata: ["http.url": "\(request.url)"])
                 try await Task.sleep(for: delay)
                 delay *= 2
             }
