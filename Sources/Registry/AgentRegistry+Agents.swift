@@ -56,6 +56,7 @@ extension AgentRegistry {
     /// the counters are dropped so an agent declared again under the name starts from zero.
     public func delete(_ name: String) async throws {
         guard let entry = entries.removeValue(forKey: name) else { throw RegistryError.agentNotFound(name) }
+        sortedNames = nil
         await entry.controller?.shutdown()
         for var task in entry.queue {
             task.status = .failed
@@ -115,6 +116,7 @@ extension AgentRegistry {
 
     private func install(_ entry: Entry) {
         entries[entry.stored.definition.name] = entry
+        sortedNames = nil
         if let controller = entry.controller { jobsContinuation.yield(kickoff(controller)) }
     }
 

@@ -157,7 +157,8 @@ extension AgentRegistry {
         }
     }
 
-    /// Shutdown: running deliveries are interrupted, waiting acquirers released, queued tasks failed.
+    /// Shutdown: running deliveries are interrupted, controllers retired (waiting acquirers released), queued
+    /// tasks failed.
     func interruptAll() async {
         stopping.withLock { $0 = true }
         for attempt in deliveries.values { attempt.cancel() }

@@ -43,10 +43,8 @@ public actor AgentRegistry<C: Clock<Duration>>: Service {
     let logger: Logger
     let statistics: TaskStatistics
 
-    var entries: [String: Entry] = [:] {
-        didSet { if entries.count != oldValue.count { sortedNames = nil } }
-    }
-    /// Agent names in order, kept until an agent is added or removed (sorting 1,000 names per list showed).
+    var entries: [String: Entry] = [:]
+    /// Agent names in order, dropped when an agent is added or removed (sorting 1,000 names per list showed).
     var sortedNames: [String]?
     /// Names being declared right now, so two concurrent creates of one name cannot both pass.
     var reservedNames: Set<String> = []
@@ -89,6 +87,7 @@ public actor AgentRegistry<C: Clock<Duration>>: Service {
         }
         for stored in try await agentStore.all() {
             entries[stored.definition.name] = Entry(stored: stored, controller: makeController(for: stored.definition))
+            sortedNames = nil
         }
         logger.info("agents loaded", metadata: ["agent.count": "\(entries.count)"])
     }
@@ -108,7 +107,6 @@ public actor AgentRegistry<C: Clock<Duration>>: Service {
             self.stopping.withLock { $0 = true }
             self.jobsContinuation.finish()
         }
-        for entry in entries.values { await entry.controller?.shutdown() }
     }
 
     private func perform(_ job: Job) async {

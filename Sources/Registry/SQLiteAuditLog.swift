@@ -47,10 +47,7 @@ public final class SQLiteAuditLog: LifecycleEventListener {
 
     /// The instance's counters, or `.zero` if nothing was recorded since it was created.
     public func metrics(for instance: String) async throws -> InstanceMetrics {
-        try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM instance_metrics WHERE instance = ?", arguments: [instance])
-                .map(Self.metrics(from:)) ?? .zero
-        }
+        try await batcher.allMetrics()[instance] ?? .zero
     }
 
     /// Every instance's counters, by instance name: kept in memory by the writer, read from the database
@@ -123,16 +120,6 @@ public final class SQLiteAuditLog: LifecycleEventListener {
             }
             return deleted
         }
-    }
-
-    private static func metrics(from row: Row) throws -> InstanceMetrics {
-        var counters: [String: Int] = [:]
-        for type in eventTypes { counters[type] = row[type] }
-        var last: InstanceMetrics.LastEvent?
-        if let type: String = row["last_event_type"], let ts: Int64 = row["last_event_ts"] {
-            last = .init(type: type, ts: ts, detailJSON: row["last_event_detail_json"] ?? "{}")
-        }
-        return InstanceMetrics(counters: counters, lastEvent: last)
     }
 
     private static func decode(_ json: String) throws -> [String: LifecycleEventDetailValue] {

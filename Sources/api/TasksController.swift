@@ -30,11 +30,11 @@ struct TasksController<C: Clock<Duration>>: Sendable {
         guard wait else { return try RequestJSON.response(task, status: .accepted, headers: location) }
         // A wait ends early on graceful shutdown, so SIGTERM is not held up by a long task: the task is then
         // answered as accepted, as it is.
-        let latest = try? await cancelWhenGracefulShutdown { try await registry.waitForTask(task.id) }
-        if let finished = latest ?? nil, finished.status.isFinal {
-            return try RequestJSON.response(finished, status: .ok, headers: location)
+        let latest = (try? await cancelWhenGracefulShutdown { try await registry.waitForTask(task.id) }) ?? nil
+        if let latest, latest.status.isFinal {
+            return try RequestJSON.response(latest, status: .ok, headers: location)
         }
-        return try RequestJSON.response((latest ?? nil) ?? task, status: .accepted, headers: location)
+        return try RequestJSON.response(latest ?? task, status: .accepted, headers: location)
     }
 
     private func list(_ name: String, _ request: Request) async throws -> Response {

@@ -98,9 +98,11 @@ struct EventsCommand: ServerCommand {
 /// Splits an SSE byte stream into frames.
 struct EventStreamReader {
     /// One frame's fields.
-    struct Frame {
+    struct Frame: Sendable, Hashable {
         var id: String?
+        var event: String?
         var data: String?
+        var retry: String?
         var comment: String?
     }
 
@@ -116,8 +118,12 @@ struct EventStreamReader {
                     frame.comment = line.dropFirst().trimmingCharacters(in: .whitespaces)
                 } else if line.hasPrefix("id: ") {
                     frame.id = String(line.dropFirst(4))
+                } else if line.hasPrefix("event: ") {
+                    frame.event = String(line.dropFirst(7))
                 } else if line.hasPrefix("data: ") {
                     frame.data = String(line.dropFirst(6))
+                } else if line.hasPrefix("retry: ") {
+                    frame.retry = String(line.dropFirst(7))
                 }
             }
             pending.removeSubrange(..<end.upperBound)

@@ -3,21 +3,24 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// Reads a Server-Sent Events response frame by frame, over a connection of its own.
+@testable import api
+
+/// Reads a Server-Sent Events response frame by frame, over a connection of its own, with the CLI's frame
+/// parser.
 struct SSEReader {
-    /// One frame: its fields, or a comment line.
-    struct Frame: Sendable, Hashable {
-        var id: String?
-        var event: String?
-        var data: String?
-        var retry: String?
-        var comment: String?
-    }
+    typealias Frame = EventStreamReader.Frame
 
     let status: Int
     let contentType: String?
     private var body: HTTPClientResponse.Body.AsyncIterator
-    private var pending = ""
+    private var parser = EventStreamReader()
+    private var ready: [Frame] = []
+
+    private init(status: Int, contentType: String?, body: HTTPClientResponse.Body.AsyncIterator) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
 
     /// Opens `GET url` with `headers`.
     static func open(_ url: String, headers: [(String, String)] = []) async throws -> SSEReader {
@@ -31,15 +34,11 @@ struct SSEReader {
 
     /// The next frame, or nil when the stream ended.
     mutating func next() async throws -> Frame? {
-        while true {
-            if let end = pending.range(of: "\n\n") {
-                let block = String(pending[..<end.lowerBound])
-                pending.removeSubrange(..<end.upperBound)
-                return Self.parse(block)
-            }
+        while ready.isEmpty {
             guard let chunk = try await body.next() else { return nil }
-            pending += String(buffer: chunk)
+            ready += parser.frames(in: chunk)
         }
+        return ready.removeFirst()
     }
 
     /// The next frame that carries an event.
@@ -48,25 +47,5 @@ struct SSEReader {
             if frame.id != nil { return frame }
         }
         return nil
-    }
-
-    private static func parse(_ block: String) -> Frame {
-        var frame = Frame()
-        for line in block.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix(":") {
-                frame.comment = String(line.dropFirst()).trimmingCharacters(in: .whitespaces)
-                continue
-            }
-            let parts = line.split(separator: ":", maxSplits: 1)
-            let value = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .init(charactersIn: " ")) : ""
-            switch parts.first {
-            case "id": frame.id = value
-            case "event": frame.event = value
-            case "data": frame.data = value
-            case "retry": frame.retry = value
-            default: break
-            }
-        }
-        return frame
     }
 }

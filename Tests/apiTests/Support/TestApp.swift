@@ -28,8 +28,6 @@ struct TestApp: Sendable {
     var clock = TestClock()
     var token: String?
     var databasePath: String?
-    /// A fixed port (0 picks a free one), so a restarted app answers where the first one did.
-    var port = 0
     /// Real time instead of the test clock (to measure real start latencies against the engine).
     var realTime = false
     let recorder = EventRecorder()
@@ -39,7 +37,7 @@ struct TestApp: Sendable {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         var configuration = ServerConfiguration()
-        configuration.port = port
+        configuration.port = 0
         configuration.apiToken = token
         configuration.databasePath = databasePath ?? folder.appendingPathComponent("dormouse.sqlite").path
         let database = try DormouseDatabase.open(path: configuration.databasePath)
