@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Persists tail offsets as one JSON file, replaced atomically (write to a temporary file, then rename).
 public struct OffsetStore: Sendable {
     /// A persisted position in one transcript.
@@ -33,15 +29,9 @@ public struct OffsetStore: Sendable {
     public func save(_ entries: [String: Entry]) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try encoder.encode(entries).write(to: temporary)
-            guard rename(temporary.path, url.path) == 0 else { throw WatcherError.offsetsUnwritable(path: url.path) }
+            try AtomicFile.replace(url, with: encoder.encode(entries))
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
             throw WatcherError.offsetsUnwritable(path: url.path)
         }
     }

@@ -70,6 +70,8 @@ public struct SessionState: Sendable, Equatable {
     public var errors = 0
     /// How the current turn ended, if the transcript said so.
     public var turnOutcome: TurnOutcome?
+    /// Whether the watcher found this session when it started (so it may have posted about it before a restart).
+    public var foundAtStartup = false
 
     public var key: String { descriptor.key }
     public var displayName: String { descriptor.label ?? descriptor.agent }

@@ -18,7 +18,9 @@ extension WatchEngine {
         tracked[descriptor.key] = Tracked(tail: tail, parser: TranscriptParser(format: descriptor.format))
         let recent = file.map { _ in Self.modifiedRecently(path, within: configuration.idleTimeout) } ?? false
         let active = !startup || descriptor.isLocked || recent
-        return model.add(descriptor, active: active, at: now)
+        let changed = model.add(descriptor, active: active, at: now)
+        if startup { model.sessions[descriptor.key]?.foundAtStartup = true }
+        return changed
     }
 
     func untrack(_ key: String, at now: Duration) {

@@ -5,6 +5,7 @@ public struct WatcherError: Error, Hashable, CustomStringConvertible {
         case toolLabelsUnreadable
         case toolLabelsInvalid
         case offsetsUnwritable
+        case stateUnwritable
         case fileUnreadable
     }
 
@@ -15,6 +16,7 @@ public struct WatcherError: Error, Hashable, CustomStringConvertible {
     public static func toolLabelsUnreadable(path: String) -> Self { Self(code: .toolLabelsUnreadable, path: path) }
     public static func toolLabelsInvalid(path: String) -> Self { Self(code: .toolLabelsInvalid, path: path) }
     public static func offsetsUnwritable(path: String) -> Self { Self(code: .offsetsUnwritable, path: path) }
+    public static func stateUnwritable(path: String) -> Self { Self(code: .stateUnwritable, path: path) }
     public static func fileUnreadable(path: String) -> Self { Self(code: .fileUnreadable, path: path) }
 
     public var description: String {
@@ -22,6 +24,7 @@ public struct WatcherError: Error, Hashable, CustomStringConvertible {
         case .toolLabelsUnreadable: return "cannot read the tool labels file \(path)"
         case .toolLabelsInvalid: return "the tool labels file \(path) is not valid (rules, regex)"
         case .offsetsUnwritable: return "cannot write the offsets file \(path)"
+        case .stateUnwritable: return "cannot write the state file \(path)"
         case .fileUnreadable: return "cannot read \(path)"
         }
     }

@@ -1,36 +1,247 @@
 import Foundation
 import Logging
 
-/// Keeps one live status post per top-level session (SKELETON: filled in by the relay work).
+/// Keeps one live status post per top-level session: creates it when the session becomes active, edits it
+/// in place (throttled per post, only when the text changed), nests sub-agents through the formatter, and
+/// survives restarts, outages and rate limits without losing the last state.
 public actor ChatRelay {
+    /// A unit of background work the run loop starts as a child task.
+    enum Job: Sendable {
+        case deliver(StatusDelivery)
+        case timer(key: String, deadline: Duration)
+        case shutdownDeadline(Duration)
+    }
+
     let configuration: ChatRelayConfiguration
     let poster: any ChatPoster
     let formatter: StatusFormatter
+    let clock: WatchClock
     let logger: Logger
+    let backoff: RetryBackoff
+    let store: PostStore?
+    var breaker: CircuitBreaker
+    var boxes: [String: StatusBox] = [:]
+    /// Sessions waiting for a free box, in arrival order, with their latest snapshot.
+    var waiting: [String] = []
+    var waitingSnapshots: [String: SessionSnapshot] = [:]
+    /// Sessions with no chat route and no default channel, logged once each.
+    var unrouted: Set<String> = []
+    var records: [String: PostStore.Record]
+    /// Whether post ids may have been lost (no readable posts file), so posts are looked up by marker.
+    let recordsLost: Bool
+    var wakes: [String: WorkerWake] = [:]
+    /// Boxes waiting for the circuit breaker to let a request through.
+    var parked: Set<String> = []
+    /// No request before this time: the server answered 429.
+    var rateLimitedUntil: Duration?
+    var updatesSent = 0
+    var updatesFailed = 0
+    var lastError: String?
+    var jobs: AsyncStream<Job>.Continuation?
+    var shuttingDown = false
 
+    /// - Parameter random: a source of numbers in [0, 1) for the backoff jitter; tests pin it.
     public init(
         configuration: ChatRelayConfiguration, poster: any ChatPoster, formatter: StatusFormatter,
-        clock: some Clock<Duration>, logger: Logger
+        clock: some Clock<Duration>, logger: Logger, random: @escaping @Sendable () -> Double = { .random(in: 0..<1) }
     ) {
         self.configuration = configuration
         self.poster = poster
-        self.formatter = formatter
+        var settings = formatter.settings
+        // Room for the wake note appended to the header line.
+        settings.maxCharacters = max(64, min(settings.maxCharacters, poster.maxMessageCharacters) - Self.wakeRoom)
+        self.formatter = StatusFormatter(settings: settings)
+        self.clock = WatchClock(clock)
         self.logger = logger
+        self.backoff = RetryBackoff(base: configuration.retryBaseDelay, max: configuration.retryMaxDelay, random: random)
+        self.breaker = CircuitBreaker(
+            threshold: configuration.circuitBreakerThreshold, cooldown: configuration.circuitBreakerCooldown)
+        self.store = configuration.postsFile.map { PostStore(url: URL(fileURLWithPath: $0)) }
+        switch store?.load() {
+        case .records(let loaded):
+            records = loaded
+            recordsLost = false
+        case .lost, nil:
+            records = [:]
+            recordsLost = true
+        }
     }
+
+    static let wakeRoom = 40
 
     /// Posts every update until the stream ends; then marks every open box `interrupted`, flushes pending edits
     /// within `shutdownFlushTimeout`, persists post ids and returns.
     public func run(_ updates: AsyncStream<SessionUpdate>) async {
-        for await _ in updates {}
+        let (jobs, continuation) = AsyncStream.makeStream(of: Job.self)
+        self.jobs = continuation
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await update in updates { await self.handle(update) }
+                await self.beginShutdown()
+            }
+            for await job in jobs {
+                switch job {
+                case .deliver(let delivery):
+                    let poster = self.poster
+                    group.addTask { await self.finished(delivery, delivery.perform(with: poster)) }
+                case .timer(let key, let deadline):
+                    let delay = deadline - clock.now()
+                    group.addTask { [clock] in
+                        guard (try? await clock.sleep(delay)) != nil else { return }
+                        await self.timerFired(key, deadline: deadline)
+                    }
+                case .shutdownDeadline(let deadline):
+                    let delay = deadline - clock.now()
+                    group.addTask { [clock] in
+                        guard (try? await clock.sleep(delay)) != nil else { return }
+                        await self.shutdownTimedOut()
+                    }
+                }
+            }
+            // Timers still asleep and requests past the shutdown bound are abandoned here.
+            group.cancelAll()
+        }
     }
 
     /// Records a worker wake; a session on that worker shows it in its box.
-    public func noteWake(_ wake: WorkerWake) {}
+    public func noteWake(_ wake: WorkerWake) {
+        wakes[wake.instance] = wake
+        for key in boxes.keys where boxes[key]?.snapshot.state.descriptor.agent == wake.instance {
+            guard var box = boxes[key], box.wake == nil, !box.isFinal else { continue }
+            box.wake = wake
+            box.message = render(box)
+            boxes[key] = box
+            pump(key)
+        }
+    }
 
     /// The figures `GET /health` reports.
     public func health() -> RelayHealth {
-        RelayHealth(
-            status: "ok", activeSessions: 0, waitingSessions: 0, updatesSent: 0, updatesFailed: 0, queueDepth: 0,
-            circuit: "closed", lastError: nil)
+        let circuit = breaker.name
+        return RelayHealth(
+            status: circuit == "closed" && !boxes.values.contains { $0.failures > 0 } ? "ok" : "degraded",
+            activeSessions: boxes.count, waitingSessions: waiting.count, updatesSent: updatesSent,
+            updatesFailed: updatesFailed, queueDepth: boxes.values.filter(\.isDirty).count, circuit: circuit,
+            lastError: lastError)
+    }
+
+    /// Applies one engine update: opens, refreshes or closes the session's box, or queues the session.
+    func handle(_ update: SessionUpdate) {
+        let key = update.key
+        if boxes[key] != nil {
+            refresh(key, with: update.snapshot)
+        } else if waitingSnapshots[key] != nil {
+            if update.kind == .removed {
+                waiting.removeAll { $0 == key }
+                waitingSnapshots[key] = nil
+            } else {
+                waitingSnapshots[key] = update.snapshot
+            }
+        } else if update.kind != .removed && update.snapshot.state.status == .active {
+            admit(key, update.snapshot)
+        } else if records.removeValue(forKey: key) != nil {
+            // A session that ended while the watcher was away: its old post stays as it was.
+            persist()
+        }
+    }
+
+    /// Gives a session a box, or queues it when every box is taken.
+    func admit(_ key: String, _ snapshot: SessionSnapshot) {
+        guard boxes.count < configuration.maxActiveSessions else {
+            waiting.append(key)
+            waitingSnapshots[key] = snapshot
+            logger.debug("Session waits for a status box", metadata: ["session.key": "\(key)"])
+            return
+        }
+        guard let destination = destination(for: snapshot) else {
+            if unrouted.insert(key).inserted {
+                logger.info(
+                    "Session has no chat route and DEFAULT_CHANNEL is not set; not posting it",
+                    metadata: ["session.key": "\(key)"])
+            }
+            return
+        }
+        let record = records[key]
+        let marker = record?.marker ?? StatusBox.marker(for: key)
+        var box = StatusBox(
+            key: key, destination: destination, marker: marker, snapshot: snapshot,
+            message: ChatMessage(text: "", marker: marker, status: snapshot.state.status.rawValue),
+            channelID: record?.channelID, postID: record?.postID,
+            lookUp: record == nil && recordsLost && snapshot.state.foundAtStartup)
+        box.wake = recentWake(for: snapshot)
+        box.message = render(box)
+        boxes[key] = box
+        pump(key)
+    }
+
+    func refresh(_ key: String, with snapshot: SessionSnapshot) {
+        guard var box = boxes[key] else { return }
+        box.snapshot = snapshot
+        if box.wake == nil && !box.isFinal { box.wake = recentWake(for: snapshot) }
+        box.message = render(box)
+        boxes[key] = box
+        pump(key)
+    }
+
+    /// Frees a box whose final text is delivered, and hands the slot to the next waiting session.
+    func close(_ key: String) {
+        boxes[key] = nil
+        parked.remove(key)
+        if records.removeValue(forKey: key) != nil { persist() }
+        while boxes.count < configuration.maxActiveSessions, !waiting.isEmpty {
+            let next = waiting.removeFirst()
+            guard let snapshot = waitingSnapshots.removeValue(forKey: next) else { continue }
+            admit(next, snapshot)
+        }
+    }
+
+    func render(_ box: StatusBox) -> ChatMessage {
+        var text = formatter.format(box.snapshot)
+        if let wake = box.wake {
+            let note = " · woke in \(Int(wake.latency.milliseconds)) ms"
+            if let end = text.firstIndex(of: "\n") {
+                text.insert(contentsOf: note, at: end)
+            } else {
+                text += note
+            }
+        }
+        return ChatMessage(text: text, marker: box.marker, status: box.snapshot.state.status.rawValue)
+    }
+
+    /// A session's chat destination: its Mattermost route, else the default channel.
+    func destination(for snapshot: SessionSnapshot) -> ChatDestination? {
+        if let route = snapshot.state.descriptor.route, route.channel == "mattermost" || route.channel.isEmpty,
+            let to = route.to
+        {
+            if to.hasPrefix("channel:") {
+                return ChatDestination(target: .channel(String(to.dropFirst(8))), rootID: route.threadID)
+            }
+            if to.hasPrefix("user:") {
+                return ChatDestination(target: .user(String(to.dropFirst(5))), rootID: route.threadID)
+            }
+        }
+        return configuration.defaultChannel.map { ChatDestination(target: .channel($0)) }
+    }
+
+    private func recentWake(for snapshot: SessionSnapshot) -> WorkerWake? {
+        guard let wake = wakes[snapshot.state.descriptor.agent] else { return nil }
+        let age = Date().timeIntervalSince(wake.at)
+        return age <= Double(configuration.wakeWindow.components.seconds) ? wake : nil
+    }
+
+    func persist() {
+        guard let store else { return }
+        do {
+            try store.save(records)
+        } catch {
+            logger.error("Could not persist status post ids", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in milliseconds, as a floating-point number.
+    fileprivate var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
     }
 }
