@@ -16,6 +16,7 @@ extension ChatRelay {
         if !shuttingDown, let last = box.lastSendAt { due = max(due, last + configuration.throttle) }
         if let retryAt = box.retryAt { due = max(due, retryAt) }
         if let limit = rateLimitedUntil { due = max(due, limit) }
+        if let cooldown = breaker.openUntil { due = max(due, cooldown) }
         guard due <= now else { return arm(key, at: due) }
         switch breaker.permit(at: now) {
         case .rejected(let until):
@@ -85,6 +86,11 @@ extension ChatRelay {
         boxes[key] = box
         unparkAll()
         pump(key)
+        if !settledWaiters.isEmpty && !boxes.values.contains(where: \.inFlight) {
+            let waiters = settledWaiters
+            settledWaiters = []
+            waiters.forEach { $0.resume() }
+        }
     }
 
     private func noteFailure(_ error: ChatError, of box: inout StatusBox, message: ChatMessage) {

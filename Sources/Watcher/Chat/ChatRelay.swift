@@ -37,8 +37,12 @@ public actor ChatRelay {
     var updatesSent = 0
     var updatesFailed = 0
     var lastError: String?
+    /// Work for the run loop; made in `init` so nothing handed in before `run` starts is lost.
+    let jobStream: AsyncStream<Job>
     var jobs: AsyncStream<Job>.Continuation?
     var shuttingDown = false
+    /// Callers of `waitUntilSettled`, resumed when no request is in flight.
+    var settledWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// - Parameter random: a source of numbers in [0, 1) for the backoff jitter; tests pin it.
     public init(
@@ -56,6 +60,7 @@ public actor ChatRelay {
         self.backoff = RetryBackoff(base: configuration.retryBaseDelay, max: configuration.retryMaxDelay, random: random)
         self.breaker = CircuitBreaker(
             threshold: configuration.circuitBreakerThreshold, cooldown: configuration.circuitBreakerCooldown)
+        (jobStream, jobs) = AsyncStream.makeStream(of: Job.self)
         self.store = configuration.postsFile.map { PostStore(url: URL(fileURLWithPath: $0)) }
         switch store?.load() {
         case .records(let loaded):
@@ -72,8 +77,7 @@ public actor ChatRelay {
     /// Posts every update until the stream ends; then marks every open box `interrupted`, flushes pending edits
     /// within `shutdownFlushTimeout`, persists post ids and returns.
     public func run(_ updates: AsyncStream<SessionUpdate>) async {
-        let (jobs, continuation) = AsyncStream.makeStream(of: Job.self)
-        self.jobs = continuation
+        let jobs = jobStream
         await withDiscardingTaskGroup { group in
             group.addTask {
                 for await update in updates { await self.handle(update) }
@@ -85,15 +89,13 @@ public actor ChatRelay {
                     let poster = self.poster
                     group.addTask { await self.finished(delivery, delivery.perform(with: poster)) }
                 case .timer(let key, let deadline):
-                    let delay = deadline - clock.now()
                     group.addTask { [clock] in
-                        guard (try? await clock.sleep(delay)) != nil else { return }
+                        guard (try? await clock.sleepUntil(deadline)) != nil else { return }
                         await self.timerFired(key, deadline: deadline)
                     }
                 case .shutdownDeadline(let deadline):
-                    let delay = deadline - clock.now()
                     group.addTask { [clock] in
-                        guard (try? await clock.sleep(delay)) != nil else { return }
+                        guard (try? await clock.sleepUntil(deadline)) != nil else { return }
                         await self.shutdownTimedOut()
                     }
                 }
@@ -113,6 +115,12 @@ public actor ChatRelay {
             boxes[key] = box
             pump(key)
         }
+    }
+
+    /// Returns once no request is in flight (at once when none is).
+    func waitUntilSettled() async {
+        guard boxes.values.contains(where: \.inFlight) else { return }
+        await withCheckedContinuation { settledWaiters.append($0) }
     }
 
     /// The figures `GET /health` reports.
@@ -164,7 +172,7 @@ public actor ChatRelay {
         let record = records[key]
         let marker = record?.marker ?? StatusBox.marker(for: key)
         var box = StatusBox(
-            key: key, destination: destination, marker: marker, snapshot: snapshot,
+            key: key, destination: destination, marker: marker, nonce: .random(in: .min ... .max), snapshot: snapshot,
             message: ChatMessage(text: "", marker: marker, status: snapshot.state.status.rawValue),
             channelID: record?.channelID, postID: record?.postID,
             lookUp: record == nil && recordsLost && snapshot.state.foundAtStartup)

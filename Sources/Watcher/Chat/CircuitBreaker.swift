@@ -75,6 +75,12 @@ struct CircuitBreaker: Sendable, Equatable {
         if case .halfOpen = state { state = .halfOpen(probing: false) }
     }
 
+    /// While open, when the cooldown ends and a probe may go.
+    var openUntil: Duration? {
+        if case .open(let until) = state { return until }
+        return nil
+    }
+
     /// `closed`, `open` or `half_open`, as `/health` reports it.
     var name: String {
         switch state {

@@ -4,6 +4,9 @@ struct StatusBox: Sendable {
     let destination: ChatDestination
     /// The hidden token that finds this post again after a restart.
     let marker: String
+    /// Distinguishes this box's creates from an earlier box of the same session (a new turn within the
+    /// server's 30 s idempotency window must not get the old post back).
+    let nonce: UInt32
     /// The latest state of the session, with its children.
     var snapshot: SessionSnapshot
     /// What the post should say now.
@@ -33,7 +36,7 @@ struct StatusBox: Sendable {
     var isFinal: Bool { snapshot.state.status != .active }
 
     /// The idempotency key of the next create: the same for every retry of one create.
-    var pendingID: String { "\(marker):\(creates)" }
+    var pendingID: String { "\(marker):\(String(nonce, radix: 16)):\(creates)" }
 }
 
 extension StatusBox {
