@@ -186,7 +186,7 @@ struct CLIWatchTests {
     @Test func withoutMattermostItSaysWhatToSet() async throws {
         let fixture = try Fixture(extra: ["MM_BASE_URL": ""])
         defer { fixture.cleanUp() }
-        for arguments in [["watch"], ["watch", "start"]] {
+        for arguments in [["watch"], ["watch", "start"], ["serve", "--watch", "--port", "0"]] {
             let result = try await fixture.cli.run(arguments)
             #expect(result.status == 1, "\(arguments): \(result)")
             #expect(result.stderr.contains("MM_BASE_URL") && result.stderr.contains("MM_BOT_TOKEN"), "\(result)")

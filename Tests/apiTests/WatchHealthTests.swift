@@ -2,12 +2,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Lifecycle
 import Testing
 import Watcher
 
 @testable import api
 
-/// The watcher's health document, as `GET /health` of `dormouse watch` serves it.
+/// The watcher's health document: `GET /health` of `dormouse watch`, `GET /watch/health` of `serve --watch`.
 @Suite("Watch health")
 struct WatchHealthTests {
     static func relay(status: String, lastError: String? = nil) -> RelayHealth {
@@ -51,6 +52,52 @@ struct WatchHealthTests {
             let health = try JSONDecoder().decode(
                 WatchHealthController.Health.self, from: Data(response.body.readableBytesView))
             #expect(health.relay == relay)
+        }
+    }
+
+    @Test func serveWatchAnswersItsHealthRoute() async throws {
+        let folder = try WatchFolder()
+        defer { folder.remove() }
+        try await TestApp(watch: try folder.assembly()).run { client in
+            let reply = try await client.get("/watch/health")
+            #expect(reply.status == .ok)
+            let health = try JSONDecoder().decode(WatchHealthController.Health.self, from: reply.body)
+            #expect(["ok", "degraded"].contains(health.relay.status))
+            #expect(health.sessions == 0)
+        }
+    }
+
+    @Test func serveWatchHealthNeedsTheToken() async throws {
+        let folder = try WatchFolder()
+        defer { folder.remove() }
+        try await TestApp(token: "s3cret", watch: try folder.assembly()).run { client in
+            let anonymous = try await client.send(.get, "/watch/health", authorized: false)
+            #expect(anonymous.status == .unauthorized)
+            let authorized = try await client.get("/watch/health")
+            #expect(authorized.status == .ok)
+        }
+    }
+
+    @Test func serveWithoutWatchHasNoWatchRoute() async throws {
+        try await TestApp().run { client in
+            let reply = try await client.send(.get, "/watch/health", validate: false)
+            #expect(reply.status == .notFound)
+        }
+    }
+
+    @Test func serveWatchHearsTheRegistrysWakes() async throws {
+        let folder = try WatchFolder()
+        defer { folder.remove() }
+        let recorder = WakeRecorder()
+        let watch = try folder.assembly { recorder.record($0) }
+        try await TestApp(watch: watch).run { client in
+            try await client.post(
+                "/agents",
+                #"{"name":"w1","mode":"container","container":{"image":"busybox"},"dispatch":{"type":"exec","argv":["x"]}}"#
+            )
+            try await client.post("/agents/w1/start")
+            let wakes = await recorder.wakes(1)
+            #expect(wakes.map(\.instance) == ["w1"])
         }
     }
 }
