@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the deploy/ files as far as this machine can (Docker images cannot be built here: no registry):
-#   - deploy/dormouse.service passes `systemd-analyze verify`
-#   - deploy/compose.yml is valid YAML with services.dormouse mounting the Docker socket and a data volume
+#   - deploy/dormouse.service and deploy/dormouse-watch@.service (as an instance) pass `systemd-analyze verify`
+#   - deploy/compose.yml is valid YAML with services.dormouse mounting the Docker socket and a data volume,
+#     and services.dormouse-watch running `watch` with its token from an env_file, never inline
 #   - deploy/Dockerfile names the stages, packages and files the README promises
 # Installs only what is missing, the way scripts/bootstrap.sh does: `systemd` (Debian) for systemd-analyze,
 # PyYAML (pip) for the compose check.
@@ -54,6 +55,22 @@ verify_unit() {
     log "deploy/dormouse.service verified (ExecStart checked against $binary)"
 }
 
+# The watcher's template unit, verified as the instance `dormouse-watch@operator` (a template alone leaves %i
+# unchecked); its token must come from an EnvironmentFile, never an Environment= line.
+verify_watch_unit() {
+    local binary=$1 dir unit=dormouse-watch@operator.service
+    dir=$(mktemp -d)
+    trap 'rm -rf "$dir"' RETURN
+    sed "s|^ExecStart=/usr/local/bin/dormouse|ExecStart=$binary|" "$root/deploy/dormouse-watch@.service" >"$dir/$unit"
+    grep -q "^ExecStart=$binary watch$" "$dir/$unit" || fail "dormouse-watch@.service: ExecStart is not dormouse watch"
+    grep -q '^EnvironmentFile=/etc/dormouse/watch.env$' "$dir/$unit" || fail "dormouse-watch@.service: no watch.env"
+    ! grep -q '^Environment=.*MM_BOT_TOKEN' "$dir/$unit" || fail "dormouse-watch@.service: MM_BOT_TOKEN inline"
+    local output
+    output=$(systemd-analyze verify "$dir/$unit" 2>&1) || fail "systemd-analyze verify: $output"
+    [ -z "$output" ] || fail "systemd-analyze verify: $output"
+    log "deploy/dormouse-watch@.service verified as $unit"
+}
+
 check_compose() {
     python3 - "$root/deploy/compose.yml" <<'PY'
 import sys, yaml
@@ -66,8 +83,16 @@ data = [v for v in volumes if v.split(":")[0] in (compose.get("volumes") or {})]
 assert data, "no named data volume declared under volumes:"
 assert "group_add" in service, "no group_add for the socket's group"
 assert "DORMOUSE_API_TOKEN" in (service.get("environment") or {}), "no DORMOUSE_API_TOKEN"
+watch = (compose.get("services") or {}).get("dormouse-watch")
+assert watch, "no services.dormouse-watch"
+assert watch.get("command") == ["watch"], "dormouse-watch does not run `watch`"
+assert watch.get("env_file"), "dormouse-watch has no env_file for MM_BOT_TOKEN"
+assert "MM_BOT_TOKEN" not in (watch.get("environment") or {}), "MM_BOT_TOKEN must not be inline"
+assert all(str(v).endswith(":ro") for v in watch.get("volumes", []) if "/.openclaw/" in str(v) or "/.claude/" in str(v)), \
+    "transcripts must be mounted read-only"
+assert "healthcheck" in watch, "dormouse-watch has no healthcheck"
 PY
-    log "deploy/compose.yml parsed: services.dormouse mounts the socket and a data volume"
+    log "deploy/compose.yml parsed: services.dormouse mounts the socket and a data volume; dormouse-watch reads its token from an env_file"
 }
 
 check_dockerfile() {
@@ -82,6 +107,7 @@ check_dockerfile() {
 ensure_systemd_analyze
 ensure_pyyaml
 verify_unit "$(executable "${1:-}")"
+verify_watch_unit "$(executable "${1:-}")"
 check_compose
 check_dockerfile
 log "ok"

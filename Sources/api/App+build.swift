@@ -7,10 +7,12 @@ import Registry
 
 /// Builds the Dormouse application; `serve` and the tests both use it (tests pass an in-memory runtime, a
 /// temporary database, a test clock, listeners of their own and port 0). Loads the agents before it returns.
+/// With `watch` the session watcher runs in the same process: it gets every lifecycle event (wakes), its
+/// services join the app's and its health is served at `GET /watch/health`.
 func buildApplication<C: Clock<Duration>>(
     configuration: ServerConfiguration, runtime: any ContainerRuntime, database: DatabasePool,
     httpClient: HTTPClient, clock: C, wallClock: WallClock = .system,
-    listeners: [any LifecycleEventListener] = [], logger: Logger,
+    listeners: [any LifecycleEventListener] = [], watch: WatchAssembly? = nil, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let monitor = ContainerEventMonitor(runtime: runtime, logger: logger)
@@ -20,10 +22,11 @@ func buildApplication<C: Clock<Duration>>(
         auditLog: auditLog, policy: configuration.auditRetention, clock: ContinuousClock(), logger: logger)
     let histogram = StartLatencyHistogram()
     let statistics = TaskStatistics()
+    let watchListeners: [any LifecycleEventListener] = watch.map { [$0.wakes] } ?? []
     let registry = AgentRegistry(
         database: database, auditLog: auditLog, runtime: runtime, monitor: monitor,
         delivery: WorkerDelivery(runtime: runtime, httpClient: httpClient, logger: logger),
-        listener: LifecycleEventListeners([histogram] + listeners),
+        listener: LifecycleEventListeners([histogram] + listeners + watchListeners),
         clock: clock, wallClock: wallClock, statistics: statistics, logger: logger)
     try await registry.boot()
 
@@ -42,6 +45,7 @@ func buildApplication<C: Clock<Duration>>(
     try OpenAPIController.load().addRoutes(to: router)
     EventStreamController(broadcaster: broadcaster, auditLog: auditLog).addRoutes(to: router)
     try DashboardController.load(streamTokens: streamTokens).addRoutes(to: router)
+    watch?.health.addRoutes(to: router, path: "/watch/health")
     let host = configuration.host
     var app = Application(
         router: router,
@@ -54,7 +58,9 @@ func buildApplication<C: Clock<Duration>>(
         logger: logger
     )
     // Shutdown runs in reverse: the server drains first (event streams end on the signal itself), then the
-    // broadcaster closes, the registry records interrupted tasks, and the engine subscription ends.
+    // watcher flushes its posts, the broadcaster closes, the registry records interrupted tasks, and the engine
+    // subscription ends.
     app.addServices(monitor, retention, registry, broadcaster)
+    app.addServices(watch?.services ?? [])
     return app
 }

@@ -9,7 +9,8 @@ struct Dormouse: AsyncParsableCommand {
         discussion: """
             `serve` runs the server; `agents`, `dispatch` and `tasks` talk to a running one (--url, env \
             DORMOUSE_URL, default \(ClientConfiguration.defaultURL); --token, env DORMOUSE_API_TOKEN); `db` \
-            works on the database file itself.
+            works on the database file itself; `watch` keeps a live Mattermost post per agent session \
+            (`watch --help`).
 
             Example:
               dormouse serve &

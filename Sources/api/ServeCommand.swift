@@ -7,6 +7,7 @@ import Logging
 import Registry
 import ServiceLifecycle
 import UnixSignals
+import Watcher
 
 /// `dormouse serve`: runs the API server with the local Docker engine until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -16,6 +17,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Listens on DORMOUSE_HOST:DORMOUSE_PORT (default 127.0.0.1:7070) and drives the Docker engine at
             DOCKER_HOST (default unix:///var/run/docker.sock).
+
+            With --watch (env DORMOUSE_WATCH=1) the session watcher runs in the same process: it posts to
+            Mattermost (MM_BASE_URL, MM_BOT_TOKEN and the other `dormouse watch` variables), shows worker wakes
+            from this server's own lifecycle events, and reports its health at GET /watch/health.
 
             Example:
               dormouse serve --port 7070
@@ -35,6 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Allow a non-loopback bind without DORMOUSE_API_TOKEN.")
     var insecure = false
 
+    @Flag(help: "Also run the session watcher in this process (env DORMOUSE_WATCH=1; needs MM_BASE_URL, MM_BOT_TOKEN).")
+    var watch = false
+
     func run() async throws {
         var configuration = try ServerConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
         if let host { configuration.host = host }
@@ -46,7 +54,10 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.dockerEndpoint = endpoint
         }
         configuration.insecure = insecure
+        if watch { configuration.watch = true }
         try configuration.validate()
+        // Read before anything is opened, so bad watcher settings fail fast.
+        let watchSettings = try configuration.watch ? Self.watchSettings() : nil
 
         var logger = Logger(label: "dormouse")
         logger.logLevel = configuration.logLevel
@@ -55,9 +66,16 @@ struct ServeCommand: AsyncParsableCommand {
         let client = DockerEngineRuntime.makeHTTPClient()
         let runtime = DockerEngineRuntime(endpoint: configuration.dockerEndpoint, client: client, logger: logger)
         do {
+            let watch = watchSettings.map { settings, mattermost in
+                WatchAssembly(
+                    watcher: settings.watcher, relay: settings.relay,
+                    poster: MattermostPoster(
+                        baseURL: mattermost.baseURL, token: mattermost.token, httpClient: client, logger: logger),
+                    clock: ContinuousClock(), logger: logger)
+            }
             let app = try await buildApplication(
                 configuration: configuration, runtime: runtime, database: database, httpClient: client,
-                clock: ContinuousClock(), logger: logger)
+                clock: ContinuousClock(), watch: watch, logger: logger)
             // A client that stops reading can hold a response write; past this bound the graceful shutdown
             // becomes cancellation, so SIGTERM always ends the process.
             var group = ServiceGroupConfiguration(
@@ -69,5 +87,14 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         try await client.shutdown()
+    }
+
+    /// The watcher's settings and its Mattermost server, which `--watch` requires.
+    private static func watchSettings() throws -> (WatchSettings, WatchSettings.Mattermost) {
+        let settings = try WatcherEnvironment.settings(from: ProcessInfo.processInfo.environment)
+        guard let mattermost = settings.mattermost else {
+            throw ConfigurationError("--watch (DORMOUSE_WATCH) needs MM_BASE_URL and MM_BOT_TOKEN")
+        }
+        return (settings, mattermost)
     }
 }

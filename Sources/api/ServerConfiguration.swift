@@ -16,6 +16,8 @@ import Registry
 /// - `DOCKER_HOST` (string, default `unix:///var/run/docker.sock`): the Docker Engine API endpoint,
 ///   `unix:///path` or `tcp://host:port`.
 /// - `LOG_LEVEL` (`trace`…`critical`, default `info`).
+/// - `DORMOUSE_WATCH` (`1`/`true`/`yes` or `0`/`false`/`no`, default `0`; `serve --watch` sets it): also run the
+///   session watcher in this process, posting to Mattermost; its settings come from `WatcherEnvironment`.
 struct ServerConfiguration: Sendable {
     var host = "127.0.0.1"
     var port = 7070
@@ -25,6 +27,8 @@ struct ServerConfiguration: Sendable {
     var dockerEndpoint = DockerEndpoint.localSocket
     var logLevel = Logger.Level.info
     var insecure = false
+    /// Run the session watcher in the same process (its health at `GET /watch/health`).
+    var watch = false
 
     /// Reads the variables above from `environment`; a malformed value is an error naming the variable.
     static func fromEnvironment(_ environment: [String: String]) throws -> ServerConfiguration {
@@ -55,6 +59,13 @@ struct ServerConfiguration: Sendable {
                     "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
             }
             configuration.logLevel = value
+        }
+        if let watch = environment["DORMOUSE_WATCH"], !watch.isEmpty {
+            switch watch.lowercased() {
+            case "1", "true", "yes": configuration.watch = true
+            case "0", "false", "no": configuration.watch = false
+            default: throw ConfigurationError("DORMOUSE_WATCH must be 1 or 0 (true/false, yes/no), got \"\(watch)\"")
+            }
         }
         return configuration
     }

@@ -58,7 +58,8 @@ struct CLIErrorTests {
     static let commands: [[String]] = [
         [], ["agents"], ["agents", "list"], ["agents", "show"], ["agents", "create"], ["agents", "update"],
         ["agents", "delete"], ["agents", "start"], ["agents", "stop"], ["dispatch"], ["tasks"], ["tasks", "show"],
-        ["tasks", "list"], ["db"], ["db", "prune"],
+        ["tasks", "list"], ["db"], ["db", "prune"], ["watch"], ["watch", "start"], ["watch", "stop"],
+        ["watch", "status"],
     ]
 
     @Test(arguments: commands) func helpHasAnExample(_ command: [String]) async throws {

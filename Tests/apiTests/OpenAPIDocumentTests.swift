@@ -67,7 +67,7 @@ struct OpenAPIDocumentTests {
                 "GET /agents/{name}/events", "POST /agents/{name}/start", "POST /agents/{name}/stop",
                 "GET /agents/{name}/tasks", "POST /agents/{name}/tasks", "GET /events", "POST /events/token",
                 "GET /health", "GET /metrics",
-                "GET /openapi.json", "GET /tasks/{id}",
+                "GET /openapi.json", "GET /tasks/{id}", "GET /watch/health",
             ])
     }
 

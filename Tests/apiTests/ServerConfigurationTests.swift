@@ -43,10 +43,17 @@ struct ServerConfigurationTests {
     @Test(arguments: [
         ["DORMOUSE_PORT": "seventy"], ["DORMOUSE_PORT": "70000"], ["DOCKER_HOST": "ssh://box"],
         ["LOG_LEVEL": "loud"], ["DORMOUSE_AUDIT_RETENTION_DAYS": "0"], ["DORMOUSE_AUDIT_MAX_ROWS": "lots"],
+        ["DORMOUSE_WATCH": "maybe"],
     ])
     func malformedValuesNameTheVariable(environment: [String: String]) {
         let error = #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(environment) }
         #expect(error?.description.contains(environment.keys.first!) == true)
+    }
+
+    @Test(arguments: [("1", true), ("true", true), ("YES", true), ("0", false), ("false", false), ("", false)])
+    func watchIsReadFromTheEnvironment(value: String, expected: Bool) throws {
+        #expect(try ServerConfiguration.fromEnvironment(["DORMOUSE_WATCH": value]).watch == expected)
+        #expect(try ServerConfiguration.fromEnvironment([:]).watch == false)
     }
 
     @Test(arguments: ["0.0.0.0", "192.0.2.10", "::"])

@@ -25,6 +25,13 @@ struct CLIClient: Sendable {
     private let baseURL: String
     private let token: String?
 
+    /// A client over an `HTTPClient` the caller owns (and shuts down).
+    init(http: HTTPClient, baseURL: String, token: String?) {
+        self.http = http
+        self.baseURL = baseURL
+        self.token = token
+    }
+
     /// Runs `body` with a client for `configuration`, shutting the HTTP client down afterwards.
     static func with<T: Sendable>(
         _ configuration: ClientConfiguration, _ body: (CLIClient) async throws -> T
@@ -66,10 +73,12 @@ struct CLIClient: Sendable {
         return reply
     }
 
-    /// Opens a streaming `GET` (the event stream) and returns its body once the server answered 2xx.
-    func openStream(_ path: String) async throws -> HTTPClientResponse.Body {
+    /// Opens a streaming `GET` (the event stream) and returns its body once the server answered 2xx; with
+    /// `lastEventID` the server resumes after that event.
+    func openStream(_ path: String, lastEventID: Int64? = nil) async throws -> HTTPClientResponse.Body {
         var request = HTTPClientRequest(url: baseURL + path)
         request.headers.add(name: "Accept", value: "text/event-stream")
+        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: String(lastEventID)) }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response: HTTPClientResponse
         do {

@@ -19,6 +19,8 @@ struct CLIProcess: Sendable {
     var port: Int?
     /// Sets `DORMOUSE_API_TOKEN`.
     var token: String?
+    /// More variables (they win over the ones above).
+    var variables: [String: String] = [:]
 
     /// Runs `dormouse arguments...`, with `stdin` as its standard input (else /dev/null).
     func callAsFunction(_ arguments: String..., stdin: String? = nil) async throws -> Result {
@@ -35,7 +37,7 @@ struct CLIProcess: Sendable {
         environment["HOME"] = FileManager.default.temporaryDirectory.path
         if let port { environment["DORMOUSE_URL"] = "http://127.0.0.1:\(port)" }
         if let token { environment["DORMOUSE_API_TOKEN"] = token }
-        return environment
+        return environment.merging(variables) { _, extra in extra }
     }
 
     /// The built `dormouse`: next to the running test bundle, else the newest `.build*/debug/dormouse`

@@ -30,6 +30,8 @@ struct TestApp: Sendable {
     var databasePath: String?
     /// Real time instead of the test clock (to measure real start latencies against the engine).
     var realTime = false
+    /// The session watcher, run in the same process as `serve --watch` does.
+    var watch: WatchAssembly?
     let recorder = EventRecorder()
 
     /// Runs `body` with a client; the app shuts down gracefully when it returns.
@@ -51,12 +53,12 @@ struct TestApp: Sendable {
             if realTime {
                 try await buildApplication(
                     configuration: configuration, runtime: runtime, database: database, httpClient: httpClient,
-                    clock: ContinuousClock(), listeners: [recorder], logger: Self.logger
+                    clock: ContinuousClock(), listeners: [recorder], watch: watch, logger: Self.logger
                 ).test(.live, test)
             } else {
                 try await buildApplication(
                     configuration: configuration, runtime: runtime, database: database, httpClient: httpClient,
-                    clock: clock, listeners: [recorder], logger: Self.logger
+                    clock: clock, listeners: [recorder], watch: watch, logger: Self.logger
                 ).test(.live, test)
             }
         } catch {

@@ -1,0 +1,94 @@
+import HTTPTypes
+import Hummingbird
+import Watcher
+
+/// The watcher's health: the chat relay's figures and the engine's counters. Served as `GET /health` by
+/// `dormouse watch` (on `HEALTH_PORT`, no auth), which answers 503 when the relay is `degraded` (circuit not
+/// closed, or the last chat request failed) so a monitor that only reads the status code notices; and as
+/// `GET /watch/health` by `serve --watch` (auth like the other routes), which answers 200 either way like the
+/// server's own `GET /health` (the API keeps error statuses for problem documents). The body is the same.
+struct WatchHealthController: Sendable {
+    /// The engine's counters that the document shows.
+    struct EngineFigures: Sendable, Equatable {
+        var sessions: Int
+        var linesParsed: Int
+    }
+
+    private let relayHealth: @Sendable () async -> RelayHealth
+    private let engineFigures: @Sendable () async -> EngineFigures
+
+    init(engine: WatchEngine, relay: ChatRelay) {
+        self.init(relayHealth: { await relay.health() }) {
+            let statistics = await engine.statistics
+            return EngineFigures(sessions: statistics.sessions, linesParsed: statistics.linesParsed)
+        }
+    }
+
+    /// Figures from elsewhere (tests).
+    init(
+        relayHealth: @escaping @Sendable () async -> RelayHealth,
+        engineFigures: @escaping @Sendable () async -> EngineFigures
+    ) {
+        self.relayHealth = relayHealth
+        self.engineFigures = engineFigures
+    }
+
+    /// The health document: the relay's fields (`status`, `active_sessions`, `waiting_sessions`,
+    /// `updates_sent`, `updates_failed`, `queue_depth`, `circuit`, `last_error`) at the top level, beside the
+    /// engine's `sessions` and `lines_parsed`.
+    struct Health: ResponseEncodable, Decodable, Equatable {
+        var relay: RelayHealth
+        /// Sessions (top-level and sub-agents) the engine follows.
+        var sessions: Int
+        /// Transcript lines the engine parsed since it started.
+        var linesParsed: Int
+        var version: String
+
+        private enum CodingKeys: String, CodingKey {
+            case sessions, version
+            case linesParsed = "lines_parsed"
+        }
+
+        init(relay: RelayHealth, sessions: Int, linesParsed: Int, version: String = DormouseVersion.current) {
+            self.relay = relay
+            self.sessions = sessions
+            self.linesParsed = linesParsed
+            self.version = version
+        }
+
+        init(from decoder: any Decoder) throws {
+            relay = try RelayHealth(from: decoder)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            sessions = try container.decode(Int.self, forKey: .sessions)
+            linesParsed = try container.decode(Int.self, forKey: .linesParsed)
+            version = try container.decode(String.self, forKey: .version)
+        }
+
+        // The relay's keys and ours share one object: both write into the same keyed container.
+        func encode(to encoder: any Encoder) throws {
+            try relay.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(sessions, forKey: .sessions)
+            try container.encode(linesParsed, forKey: .linesParsed)
+            try container.encode(version, forKey: .version)
+        }
+
+        var isOK: Bool { relay.status == "ok" }
+    }
+
+    /// Adds `GET path`, answering `degradedStatus` while the relay is degraded.
+    func addRoutes(
+        to router: Router<some RequestContext>, path: RouterPath, degradedStatus: HTTPResponse.Status = .ok
+    ) {
+        router.get(path) { _, _ -> EditedResponse<Health> in
+            let health = await check()
+            return EditedResponse(
+                status: health.isOK ? .ok : degradedStatus, headers: [.cacheControl: "no-store"], response: health)
+        }
+    }
+
+    func check() async -> Health {
+        let figures = await engineFigures()
+        return Health(relay: await relayHealth(), sessions: figures.sessions, linesParsed: figures.linesParsed)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import Synchronization
+import Watcher
+
+@testable import api
+
+/// A chat server that is never reachable: every call fails as a network error.
+struct UnreachableChatPoster: ChatPoster {
+    let maxMessageCharacters = 16_000
+
+    func channelID(for target: ChatDestination.Target) async throws(ChatError) -> String {
+        throw .network("unreachable in tests")
+    }
+
+    func create(
+        _ message: ChatMessage, channelID: String, rootID: String?, pendingID: String
+    ) async throws(ChatError) -> ChatPost {
+        throw .network("unreachable in tests")
+    }
+
+    func edit(postID: String, with message: ChatMessage) async throws(ChatError) -> ChatPost {
+        throw .network("unreachable in tests")
+    }
+
+    func findPost(marker: String, channelID: String) async throws(ChatError) -> ChatPost? {
+        throw .network("unreachable in tests")
+    }
+}
+
+/// Keeps every worker wake delivered to it and lets a test await the n-th one.
+final class WakeRecorder: Sendable {
+    private let state = Mutex<(wakes: [WorkerWake], waiters: [(Int, CheckedContinuation<[WorkerWake], Never>)])>(
+        ([], []))
+
+    func record(_ wake: WorkerWake) {
+        let ready = state.withLock { state -> [(CheckedContinuation<[WorkerWake], Never>, [WorkerWake])] in
+            state.wakes.append(wake)
+            let wakes = state.wakes
+            var ready: [(CheckedContinuation<[WorkerWake], Never>, [WorkerWake])] = []
+            state.waiters.removeAll { waiter in
+                guard waiter.0 <= wakes.count else { return false }
+                ready.append((waiter.1, wakes))
+                return true
+            }
+            return ready
+        }
+        for (continuation, wakes) in ready { continuation.resume(returning: wakes) }
+    }
+
+    /// Every wake so far, once there are at least `count`.
+    func wakes(_ count: Int) async -> [WorkerWake] {
+        await withCheckedContinuation { continuation in
+            let wakes = state.withLock { state -> [WorkerWake]? in
+                if state.wakes.count >= count { return state.wakes }
+                state.waiters.append((count, continuation))
+                return nil
+            }
+            if let wakes { continuation.resume(returning: wakes) }
+        }
+    }
+}
+
+/// A temporary folder with empty transcript roots, for a watcher that finds no sessions.
+struct WatchFolder: Sendable {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-watch-\(UUID().uuidString)")
+
+    init() throws {
+        for name in ["openclaw", "claude"] {
+            try FileManager.default.createDirectory(
+                at: url.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    /// The watcher's variables pointing at this folder (no Mattermost).
+    var environment: [String: String] {
+        [
+            "TRANSCRIPT_DIR": path("openclaw"), "CLAUDE_PROJECTS_DIR": path("claude"),
+            "WATCH_STATE_FILE": path("state/watch-offsets.json"), "PID_FILE": path("run/watch.pid"),
+        ]
+    }
+
+    /// An assembly over this folder that posts nowhere.
+    func assembly(deliverWakes: (@Sendable (WorkerWake) async -> Void)? = nil) throws -> WatchAssembly {
+        let settings = try WatcherEnvironment.settings(from: environment.merging(["HOME": url.path]) { a, _ in a })
+        return WatchAssembly(
+            watcher: settings.watcher, relay: settings.relay, poster: UnreachableChatPoster(),
+            clock: ContinuousClock(), logger: TestApp.logger, deliverWakes: deliverWakes)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}
