@@ -186,7 +186,7 @@ struct EventStreamTests {
             let port = try #require(client.client.port)
             var reader = try await SSEReader.open("http://127.0.0.1:\(port)/events?instance=w1")
             #expect(try await reader.next()?.retry == "3000")
-            try await client.postConcurrently("/agents/w1/tasks?wait=true", #"{"payload": 1}"#)
+            _ = try await client.postConcurrently("/agents/w1/tasks?wait=true", #"{"payload": 1}"#)
             let frame = try #require(try await reader.nextEvent())
             #expect(frame.event == "container.lazy_started")
             let data = try JSONDecoder().decode(JSONValue.self, from: Data((frame.data ?? "").utf8))

@@ -40,7 +40,8 @@ struct StatusBox: Sendable {
 }
 
 extension StatusBox {
-    /// A marker derived from the session key (FNV-1a, 64 bits): stable across restarts, one searchable word.
+    /// A marker derived from the session key (FNV-1a, 64 bits): stable across restarts, one searchable word
+    /// (the poster writes it as `[dormouse<marker>]: #`).
     static func marker(for key: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in key.utf8 {
@@ -48,6 +49,6 @@ extension StatusBox {
             hash &*= 0x0000_0100_0000_01b3
         }
         let hex = String(hash, radix: 16)
-        return "dormouse" + String(repeating: "0", count: 16 - hex.count) + hex
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
