@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Watcher
 
@@ -226,6 +226,20 @@ import TestSupport
         await harness.send("s1", activity: ["new turn"], foundAtStartup: true)
         await poster.waitForCalls(3)
         #expect(poster.calls.map(\.kind) == [.channel, .find, .create])
+        await harness.stop()
+    }
+
+    @Test func aRemovedSessionEndsItsBoxAndFreesTheSlot() async {
+        let harness = await RelayHarness { $0.maxActiveSessions = 1 }
+        await harness.send("gone", activity: ["x"])
+        await harness.send("next", activity: ["y"])
+        await harness.poster.waitForCalls(2)
+        await harness.waitForIdle()
+        await harness.advance(to: 500)
+        await harness.send("gone", activity: ["x"], kind: .removed)
+        await harness.poster.waitForCalls(5)
+        #expect(harness.poster.writes.map(\.status) == ["active", "interrupted", "active"])
+        #expect(harness.poster.writes.last?.text?.contains("y") == true)
         await harness.stop()
     }
 

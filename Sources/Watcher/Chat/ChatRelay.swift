@@ -57,7 +57,8 @@ public actor ChatRelay {
         self.formatter = StatusFormatter(settings: settings)
         self.clock = WatchClock(clock)
         self.logger = logger
-        self.backoff = RetryBackoff(base: configuration.retryBaseDelay, max: configuration.retryMaxDelay, random: random)
+        self.backoff = RetryBackoff(
+            base: configuration.retryBaseDelay, max: configuration.retryMaxDelay, random: random)
         self.breaker = CircuitBreaker(
             threshold: configuration.circuitBreakerThreshold, cooldown: configuration.circuitBreakerCooldown)
         (jobStream, jobs) = AsyncStream.makeStream(of: Job.self)
@@ -137,7 +138,8 @@ public actor ChatRelay {
     func handle(_ update: SessionUpdate) {
         let key = update.key
         if boxes[key] != nil {
-            refresh(key, with: update.snapshot)
+            // A vanished transcript ends its box: an active post must not claim to run forever.
+            refresh(key, with: update.kind == .removed ? Self.interrupted(update.snapshot) : update.snapshot)
         } else if waitingSnapshots[key] != nil {
             if update.kind == .removed {
                 waiting.removeAll { $0 == key }
