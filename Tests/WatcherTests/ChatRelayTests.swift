@@ -243,6 +243,18 @@ import Testing
         await harness.stop()
     }
 
+    @Test func anUnreachableServerShowsInHealthBeforeAnySessionNeedsAPost() async {
+        let poster = RecordingPoster()
+        poster.refuseConnections(.unauthorized(detail: "api.context.session_expired.app_error"))
+        let harness = await RelayHarness(poster: poster)
+        // The failed check backs off (jitter pinned: the full 250 ms base) before it asks again.
+        await harness.waitForTimer(at: 250)
+        let health = await harness.relay.health()
+        #expect(health.status == "degraded")
+        #expect(health.lastError?.contains("token refused") == true)
+        await harness.stop()
+    }
+
     @Test func aWorkerWakeShowsInTheHeaderOfItsSession() async {
         let harness = await RelayHarness()
         await harness.relay.noteWake(WorkerWake(instance: "coder", latency: .milliseconds(312), at: Date()))

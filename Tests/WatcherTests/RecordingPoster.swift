@@ -21,6 +21,7 @@ final class RecordingPoster: ChatPoster, Sendable {
         var pending: [String: String] = [:]
         var failures: [ChatError] = []
         var outage: ChatError?
+        var connectionRefusal: ChatError?
         var nextID = 0
         var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
@@ -40,6 +41,8 @@ final class RecordingPoster: ChatPoster, Sendable {
     func fail(with errors: [ChatError]) { state.withLock { $0.failures += errors } }
     /// Every request fails with `error` until called with nil.
     func setOutage(_ error: ChatError?) { state.withLock { $0.outage = error } }
+    /// The startup connection check fails with `error` until called with nil.
+    func refuseConnections(_ error: ChatError?) { state.withLock { $0.connectionRefusal = error } }
     func deletePost(_ id: String) { _ = state.withLock { $0.posts.removeValue(forKey: id) } }
     func seed(_ post: ChatPost) { state.withLock { $0.posts[post.id] = post } }
 
@@ -53,6 +56,11 @@ final class RecordingPoster: ChatPoster, Sendable {
             }
             if done { continuation.resume() }
         }
+    }
+
+    /// Not recorded as a call: relay tests count the requests that carry posts.
+    func checkConnection() async throws(ChatError) {
+        if let refusal = state.withLock({ $0.connectionRefusal }) { throw refusal }
     }
 
     func channelID(for target: ChatDestination.Target) async throws(ChatError) -> String {

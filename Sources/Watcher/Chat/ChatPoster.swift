@@ -62,6 +62,10 @@ public protocol ChatPoster: Sendable {
     /// The longest `ChatMessage.text` accepted, in Unicode scalars (the server's limit minus the marker's room).
     var maxMessageCharacters: Int { get }
 
+    /// Checks that the server answers and accepts the token, with no side effect. Called at startup so a wrong
+    /// URL or token shows in health and logs before any session needs a post.
+    func checkConnection() async throws(ChatError)
+
     /// Resolves a target to a channel id: a channel as is; a user through the bot's direct channel, created
     /// if needed. Idempotent.
     func channelID(for target: ChatDestination.Target) async throws(ChatError) -> String

@@ -60,6 +60,7 @@ extension ChatRelay {
         switch outcome {
         case .delivered(let post, let created, let adopted, let replaced):
             updatesSent += 1
+            serverUnreachable = false
             if breaker.recordSuccess() { logger.notice("Chat server answers again; circuit closed") }
             if let replaced {
                 logger.info(

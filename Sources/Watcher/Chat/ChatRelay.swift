@@ -34,6 +34,8 @@ public actor ChatRelay {
     var parked: Set<String> = []
     /// No request before this time: the server answered 429.
     var rateLimitedUntil: Duration?
+    /// The startup check has not reached the chat server yet.
+    var serverUnreachable = false
     var updatesSent = 0
     var updatesFailed = 0
     var lastError: String?
@@ -80,6 +82,7 @@ public actor ChatRelay {
     public func run(_ updates: AsyncStream<SessionUpdate>) async {
         let jobs = jobStream
         await withDiscardingTaskGroup { group in
+            group.addTask { await self.checkServer() }
             group.addTask {
                 for await update in updates { await self.handle(update) }
                 await self.beginShutdown()
@@ -118,6 +121,24 @@ public actor ChatRelay {
         }
     }
 
+    /// Checks the chat server until it answers (backing off), so a wrong URL or token shows in health at once.
+    func checkServer() async {
+        var attempt = 0
+        while !Task.isCancelled {
+            do throws(ChatError) {
+                try await poster.checkConnection()
+                serverUnreachable = false
+                return
+            } catch {
+                attempt += 1
+                serverUnreachable = true
+                lastError = error.description
+                if attempt == 1 { logger.error("Chat server check failed", metadata: ["error": "\(error)"]) }
+            }
+            guard (try? await clock.sleep(backoff.delay(attempt: attempt))) != nil else { return }
+        }
+    }
+
     /// Returns once no request is in flight (at once when none is).
     func waitUntilSettled() async {
         guard boxes.values.contains(where: \.inFlight) else { return }
@@ -128,7 +149,8 @@ public actor ChatRelay {
     public func health() -> RelayHealth {
         let circuit = breaker.name
         return RelayHealth(
-            status: circuit == "closed" && !boxes.values.contains { $0.failures > 0 } ? "ok" : "degraded",
+            status: circuit == "closed" && !serverUnreachable && !boxes.values.contains { $0.failures > 0 }
+                ? "ok" : "degraded",
             activeSessions: boxes.count, waitingSessions: waiting.count, updatesSent: updatesSent,
             updatesFailed: updatesFailed, queueDepth: boxes.values.filter(\.isDirty).count, circuit: circuit,
             lastError: lastError)

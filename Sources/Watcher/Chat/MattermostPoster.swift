@@ -92,6 +92,11 @@ public struct MattermostPoster: ChatPoster {
         return found.newest(carrying: marker, in: channelID)?.chatPost
     }
 
+    public func checkConnection() async throws(ChatError) {
+        let user: MattermostWire.User = try await send(.GET, "/users/me", operation: .lookup)
+        directory.botUserID = user.id
+    }
+
     /// The bot's own user id, fetched once.
     func botUserID() async throws(ChatError) -> String {
         if let known = directory.botUserID { return known }

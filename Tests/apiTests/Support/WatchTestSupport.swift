@@ -26,6 +26,10 @@ struct UnreachableChatPoster: ChatPoster {
     func findPost(marker: String, channelID: String) async throws(ChatError) -> ChatPost? {
         throw .network("unreachable in tests")
     }
+
+    func checkConnection() async throws(ChatError) {
+        throw .network("unreachable in tests")
+    }
 }
 
 /// Keeps every worker wake delivered to it and lets a test await the n-th one.
