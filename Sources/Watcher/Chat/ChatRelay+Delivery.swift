@@ -66,7 +66,9 @@ extension ChatRelay {
                     "Status post can no longer be edited; created a new one",
                     metadata: ["session.key": "\(key)", "chat.post_id": "\(post.id)", "error": "\(replaced)"])
             }
-            if adopted { logger.info("Found the session's status post again", metadata: ["chat.post_id": "\(post.id)"]) }
+            if adopted {
+                logger.info("Found the session's status post again", metadata: ["chat.post_id": "\(post.id)"])
+            }
             if created { box.creates += 1 }
             box.channelID = post.channelID
             box.postID = post.id
@@ -119,7 +121,8 @@ extension ChatRelay {
             rateLimitedUntil = max(rateLimitedUntil ?? now, now + delay)
             logger.warning("Chat server rate limited us", metadata: ["retry.after_ms": "\(delay)"])
         } else {
-            logger.debug("Status update failed, will retry", metadata: ["session.key": "\(box.key)", "error": "\(error)"])
+            logger.debug(
+                "Status update failed, will retry", metadata: ["session.key": "\(box.key)", "error": "\(error)"])
         }
     }
 

@@ -57,7 +57,8 @@ public actor ChatRelay {
         self.formatter = StatusFormatter(settings: settings)
         self.clock = WatchClock(clock)
         self.logger = logger
-        self.backoff = RetryBackoff(base: configuration.retryBaseDelay, max: configuration.retryMaxDelay, random: random)
+        self.backoff = RetryBackoff(
+            base: configuration.retryBaseDelay, max: configuration.retryMaxDelay, random: random)
         self.breaker = CircuitBreaker(
             threshold: configuration.circuitBreakerThreshold, cooldown: configuration.circuitBreakerCooldown)
         (jobStream, jobs) = AsyncStream.makeStream(of: Job.self)

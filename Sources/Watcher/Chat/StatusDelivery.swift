@@ -39,7 +39,7 @@ struct StatusDelivery: Sendable {
                 do throws(ChatError) {
                     let post = try await poster.edit(postID: postID, with: message)
                     return .delivered(post, created: false, adopted: adopted, replaced: nil)
-                } catch where error.needsNewPost {
+                } catch  where error.needsNewPost {
                     replaced = error
                 }
             }
