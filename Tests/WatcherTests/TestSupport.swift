@@ -62,9 +62,13 @@ actor UpdateRecorder {
     private var waiters:
         [(id: UUID, match: @Sendable (SessionUpdate) -> Bool, continuation: CheckedContinuation<SessionUpdate?, Never>)] =
             []
+    private var counters: [(id: UUID, key: String, count: Int, continuation: CheckedContinuation<Bool, Never>)] = []
 
     func record(_ update: SessionUpdate) {
         updates.append(update)
+        let counted = counters.filter { $0.key == update.key && count(of: $0.key) >= $0.count }
+        counters.removeAll { counter in counted.contains { $0.id == counter.id } }
+        counted.forEach { $0.continuation.resume(returning: true) }
         let ready = waiters.filter { $0.match(update) }
         waiters.removeAll { $0.match(update) }
         ready.forEach { $0.continuation.resume(returning: update) }
@@ -87,6 +91,27 @@ actor UpdateRecorder {
 
     /// Forgets recorded updates, so the next `first` only sees newer ones.
     func clear() { updates = [] }
+
+    /// How many recorded updates concern `key`.
+    func count(of key: String) -> Int { updates.count { $0.key == key } }
+
+    /// Returns true once at least `count` recorded updates concern `key`, false after `timeout`.
+    func waitFor(_ count: Int, of key: String, timeout: Duration = .seconds(10)) async -> Bool {
+        guard self.count(of: key) < count else { return true }
+        let id = UUID()
+        return await withCheckedContinuation { continuation in
+            counters.append((id, key, count, continuation))
+            Task {
+                try? await Task.sleep(for: timeout)
+                self.expireCounter(id)
+            }
+        }
+    }
+
+    private func expireCounter(_ id: UUID) {
+        guard let index = counters.firstIndex(where: { $0.id == id }) else { return }
+        counters.remove(at: index).continuation.resume(returning: false)
+    }
 
     private func expire(_ id: UUID) {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
