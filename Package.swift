@@ -113,6 +113,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "ChatBenchmark",
+            dependencies: ["TestSupport"],
+            path: "Benchmarks/ChatBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "RegistryBenchmark",
             dependencies: [
                 "Registry",

@@ -9,6 +9,7 @@ swift build -c release --product WakeBenchmark
 swift build -c release --product WatcherBenchmark
 swift build -c release --product RegistryBenchmark
 swift build -c release --product APIBenchmark
+swift build -c release --product ChatBenchmark
 swift build -c release --product dormouse
 echo "== wake benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/WakeBenchmark
@@ -18,3 +19,5 @@ echo "== registry benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/RegistryBenchmark
 echo "== api benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/APIBenchmark .build/release/dormouse
+echo "== chat relay benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
+.build/release/ChatBenchmark .build/release/dormouse

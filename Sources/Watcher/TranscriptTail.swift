@@ -42,6 +42,12 @@ public struct TranscriptTail: Sendable {
 
     /// Reads what was appended since the last call.
     public mutating func read() throws -> Read {
+        // Most calls find nothing new (the engine follows every transcript on each wake-up): a stat tells so
+        // without opening and closing the file. Same inode and size as already consumed is what the path
+        // below would also find, so the outcome is the same.
+        if let inode, let status = Self.fileStatus(path: path), status.inode == inode, status.size == offset {
+            return Read()
+        }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw WatcherError.fileUnreadable(path: path) }
         defer { close(descriptor) }
