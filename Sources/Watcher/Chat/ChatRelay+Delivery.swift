@@ -57,6 +57,9 @@ extension ChatRelay {
         let key = delivery.key
         guard var box = boxes[key] else { return }
         box.inFlight = false
+        // The throttle counts from the answer too: a request that waited in the connection pool must not reach
+        // the server less than THROTTLE_MS after the one before it.
+        box.lastSendAt = clock.now()
         switch outcome {
         case .delivered(let post, let created, let adopted, let replaced):
             updatesSent += 1
