@@ -39,7 +39,7 @@ struct WatchStartCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let output = CLIOutput(json: false, colorAllowed: ClientConfiguration.fromEnvironment(environment).colorAllowed)
+        let output = CLIOutput(json: false, environment: environment)
         try await CLIFailure.reporting(to: output) { try await start(environment, output: output) }
     }
 

@@ -24,9 +24,7 @@ struct WatchStatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let output = CLIOutput(
-            json: json,
-            colorAllowed: ClientConfiguration.fromEnvironment(ProcessInfo.processInfo.environment).colorAllowed)
+        let output = CLIOutput(json: json, environment: ProcessInfo.processInfo.environment)
         try await CLIFailure.reporting(to: output) { try await status(output: output) }
     }
 

@@ -24,9 +24,7 @@ struct WatchStopCommand: AsyncParsableCommand {
     var timeout: Int = 20
 
     func run() async throws {
-        let output = CLIOutput(
-            json: false,
-            colorAllowed: ClientConfiguration.fromEnvironment(ProcessInfo.processInfo.environment).colorAllowed)
+        let output = CLIOutput(json: false, environment: ProcessInfo.processInfo.environment)
         try await CLIFailure.reporting(to: output) { try await stop(output: output) }
     }
 

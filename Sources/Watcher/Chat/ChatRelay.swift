@@ -230,7 +230,7 @@ public actor ChatRelay {
     func render(_ box: StatusBox) -> ChatMessage {
         var text = formatter.format(box.snapshot)
         if let wake = box.wake {
-            let note = " · woke in \(Int(wake.latency.milliseconds)) ms"
+            let note = " · woke in \(Int(wake.latency / .milliseconds(1))) ms"
             if let end = text.firstIndex(of: "\n") {
                 text.insert(contentsOf: note, at: end)
             } else {
@@ -268,12 +268,5 @@ public actor ChatRelay {
         } catch {
             logger.error("Could not persist status post ids", metadata: ["error": "\(error)"])
         }
-    }
-}
-
-extension Duration {
-    /// The duration in milliseconds, as a floating-point number.
-    fileprivate var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
     }
 }

@@ -19,9 +19,7 @@ enum MattermostMarker {
         if kept.unicodeScalars.count == marker.unicodeScalars.count, (1...maxMarkerCharacters).contains(kept.count) {
             return prefix + marker
         }
-        let hash = fnv1a64(marker)
-        let digits = String(hash, radix: 16)
-        let hex = String(repeating: "0", count: 16 - digits.count) + digits
+        let hex = StableHash.hex(marker)
         return prefix + String(kept.prefix(maxMarkerCharacters - hex.count)) + hex
     }
 
@@ -59,15 +57,5 @@ enum MattermostMarker {
 
     private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-    }
-
-    /// FNV-1a, 64 bits: stable across runs and platforms (unlike `Hasher`), which the label must be.
-    private static func fnv1a64(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
     }
 }

@@ -40,15 +40,7 @@ struct StatusBox: Sendable {
 }
 
 extension StatusBox {
-    /// A marker derived from the session key (FNV-1a, 64 bits): stable across restarts, one searchable word
+    /// A marker derived from the session key (FNV-1a, 64 bits, in hex): stable across restarts, one searchable word
     /// (the poster writes it as `[dormouse<marker>]: #`).
-    static func marker(for key: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
+    static func marker(for key: String) -> String { StableHash.hex(key) }
 }

@@ -23,6 +23,11 @@ struct CLIOutput: Sendable {
         self.errorColor = colorAllowed && errorIsTerminal
     }
 
+    /// Colour allowed as the client configuration in `environment` says (`NO_COLOR`).
+    init(json: Bool, environment: [String: String]) {
+        self.init(json: json, colorAllowed: ClientConfiguration.fromEnvironment(environment).colorAllowed)
+    }
+
     /// Writes `text` and a newline to standard output.
     func line(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
