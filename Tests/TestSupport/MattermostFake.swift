@@ -98,9 +98,10 @@ public final class MattermostFake: Sendable {
 
     /// Runs `body` with a started fake, stopped afterwards (also when `body` throws).
     public static func withRunning<T>(
-        token: String = "fake-bot-token", _ body: (MattermostFake) async throws -> T
+        token: String = "fake-bot-token", now: @escaping @Sendable () -> Date = { Date() },
+        _ body: (MattermostFake) async throws -> T
     ) async throws -> T {
-        let fake = MattermostFake(token: token)
+        let fake = MattermostFake(token: token, now: now)
         try await fake.start()
         do {
             let result = try await body(fake)

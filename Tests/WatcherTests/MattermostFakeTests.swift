@@ -120,7 +120,9 @@ struct MattermostFakeTests {
     }
 
     @Test func theRateLimiterAnswersPlainText429WithRetryAfter() async throws {
-        try await MattermostFake.withRunning { fake in
+        // A frozen clock: on a loaded machine the requests may take over a second, which would refill the bucket.
+        let frozen = Date(timeIntervalSince1970: 1_800_000_000)
+        try await MattermostFake.withRunning(now: { frozen }) { fake in
             fake.rateLimit = .init(perSecond: 1, burst: 2)
             #expect(try await call(fake, .GET, "/api/v4/users/me").status == 200)
             #expect(try await call(fake, .GET, "/api/v4/users/me").status == 200)
