@@ -107,6 +107,8 @@ public actor AgentRegistry<C: Clock<Duration>>: Service {
             self.stopping.withLock { $0 = true }
             self.jobsContinuation.finish()
         }
+        // What the controllers reported is in the audit table before the registry stops.
+        await auditLog.flush()
     }
 
     private func perform(_ job: Job) async {

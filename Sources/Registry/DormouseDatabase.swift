@@ -22,6 +22,14 @@ public enum DormouseDatabase {
         return pool
     }
 
+    /// Copies the write-ahead log into the database file, truncates the log, and closes every connection,
+    /// so the next start has no log to read back (opening reads the whole log, which after a busy run can be
+    /// tens of megabytes: boot time would follow what was written last, not stay flat).
+    public static func close(_ pool: DatabasePool) throws {
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        try pool.close()
+    }
+
     /// The default database file: `$XDG_DATA_HOME/dormouse/dormouse.sqlite`, else under `~/.local/share`.
     public static func defaultPath(environment: [String: String]) -> String {
         if let data = environment["XDG_DATA_HOME"], !data.isEmpty { return "\(data)/dormouse/dormouse.sqlite" }

@@ -11,23 +11,23 @@ public final class SQLiteAuditLog: LifecycleEventListener {
 
     private let database: DatabasePool
     private let batcher: AuditBatcher
-    private let logger: Logger
 
-    /// An audit log on `database`; `onCommit` hears of every committed row, in id order (the event stream
-    /// broadcasts from there, so what it sends is always in the table).
-    public init(
+    /// An audit log on `database`, starting from the counters stored there; `onCommit` hears of every
+    /// committed row, in id order (the event stream broadcasts from there, so what it sends is always in the
+    /// table).
+    public convenience init(
         database: DatabasePool, logger: Logger, onCommit: @escaping @Sendable ([AuditRecord]) async -> Void = { _ in }
-    ) {
-        self.database = database
-        self.batcher = AuditBatcher(database: database, onCommit: onCommit)
-        self.logger = logger
+    ) throws {
+        try self.init(database: database, logger: logger, backlog: AuditBatcher.defaultBacklog, onCommit: onCommit)
     }
 
-    /// Records the event (a failed write is logged with the whole event, never dropped silently).
-    public func receive(_ event: LifecycleEvent) async {
-        do {
-            _ = try await record(event)
-        } catch {
+    /// `backlog` bounds the events received but not yet being written (tests make it small).
+    init(
+        database: DatabasePool, logger: Logger, backlog: Int,
+        onCommit: @escaping @Sendable ([AuditRecord]) async -> Void = { _ in }
+    ) throws {
+        self.database = database
+        self.batcher = try AuditBatcher(database: database, backlog: backlog, onCommit: onCommit) { event, error in
             logger.error(
                 "could not write a lifecycle event to the audit log",
                 metadata: [
@@ -35,6 +35,24 @@ public final class SQLiteAuditLog: LifecycleEventListener {
                     "lifecycle.ts": "\(event.timestampMilliseconds)", "error": "\(error)",
                 ])
         }
+    }
+
+    /// Hands the event to the writer and returns without waiting for the commit: it is written with the
+    /// next group commit, and every read here (`metrics`, `allMetrics`, `events`) waits for it first. A
+    /// failed write is logged with the whole event, never dropped silently. Waits only when the writer is
+    /// `AuditBatcher.defaultBacklog` events behind.
+    public func receive(_ event: LifecycleEvent) async {
+        await batcher.enqueue(.init(event: event, detailJSON: DetailJSON.encode(event.detail)))
+    }
+
+    /// Returns once every event received before the call is committed (or its failure logged).
+    public func flush() async {
+        await batcher.flush()
+    }
+
+    /// How many `receive` calls are waiting for room in the backlog.
+    var producersWaiting: Int {
+        get async { await batcher.producersWaiting }
     }
 
     /// Writes the audit row and bumps the instance's counter and last event in one transaction; returns the
@@ -47,13 +65,13 @@ public final class SQLiteAuditLog: LifecycleEventListener {
 
     /// The instance's counters, or `.zero` if nothing was recorded since it was created.
     public func metrics(for instance: String) async throws -> InstanceMetrics {
-        try await batcher.allMetrics()[instance] ?? .zero
+        await batcher.allMetrics()[instance] ?? .zero
     }
 
     /// Every instance's counters, by instance name: kept in memory by the writer, read from the database
     /// once.
     public func allMetrics() async throws -> [String: InstanceMetrics] {
-        try await batcher.allMetrics()
+        await batcher.allMetrics()
     }
 
     /// Audit rows after `afterID` (oldest first), optionally of one instance and from `notBefore` (epoch ms)
@@ -61,7 +79,8 @@ public final class SQLiteAuditLog: LifecycleEventListener {
     public func events(instance: String? = nil, afterID: Int64 = 0, notBefore: Int64 = 0, limit: Int = 100)
         async throws -> [AuditRecord]
     {
-        try await database.read { db in
+        await batcher.flush()
+        return try await database.read { db in
             let rows =
                 if let instance {
                     try Row.fetchAll(

@@ -17,7 +17,7 @@ func buildApplication<C: Clock<Duration>>(
 ) async throws -> some ApplicationProtocol {
     let monitor = ContainerEventMonitor(runtime: runtime, logger: logger)
     let broadcaster = EventBroadcaster(lastEventID: try await SQLiteAuditLog.lastEventID(in: database), clock: clock)
-    let auditLog = SQLiteAuditLog(database: database, logger: logger) { await broadcaster.publish($0) }
+    let auditLog = try SQLiteAuditLog(database: database, logger: logger) { await broadcaster.publish($0) }
     let retention = AuditRetention(
         auditLog: auditLog, policy: configuration.auditRetention, clock: ContinuousClock(), logger: logger)
     let histogram = StartLatencyHistogram()

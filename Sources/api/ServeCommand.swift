@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import GRDB
 import Hummingbird
 import Lifecycle
 import Logging
@@ -84,9 +85,20 @@ struct ServeCommand: AsyncParsableCommand {
             try await ServiceGroup(configuration: group).run()
         } catch {
             try? await client.shutdown()
+            Self.close(database, logger: logger)
             throw error
         }
         try await client.shutdown()
+        Self.close(database, logger: logger)
+    }
+
+    /// Checkpoints and closes the database; a failure is logged (the next start replays the log instead).
+    private static func close(_ database: DatabasePool, logger: Logger) {
+        do {
+            try DormouseDatabase.close(database)
+        } catch {
+            logger.warning("could not checkpoint the database at shutdown", metadata: ["error": "\(error)"])
+        }
     }
 
     /// The watcher's settings and its Mattermost server, which `--watch` requires.

@@ -17,7 +17,7 @@ struct TemporaryDatabase {
     }()
 
     func open() throws -> SQLiteAuditLog {
-        SQLiteAuditLog(database: try DormouseDatabase.open(path: path), logger: Self.logger)
+        try SQLiteAuditLog(database: try DormouseDatabase.open(path: path), logger: Self.logger)
     }
 
     func remove() {

@@ -72,7 +72,7 @@ struct CLIErrorTests {
     @Test func dbPruneDeletesOldAuditRows() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("prune-\(UUID().uuidString).sqlite")
         defer { try? FileManager.default.removeItem(at: path) }
-        let auditLog = SQLiteAuditLog(database: try DormouseDatabase.open(path: path.path), logger: TestApp.logger)
+        let auditLog = try SQLiteAuditLog(database: try DormouseDatabase.open(path: path.path), logger: TestApp.logger)
         let now = WallClock.system.millisecondsSinceEpoch
         for age: Int64 in [40 * 86_400_000, 31 * 86_400_000, 60_000] {
             try await auditLog.record(

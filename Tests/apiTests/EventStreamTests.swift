@@ -24,7 +24,7 @@ struct EventStreamTests {
         let clock = TestClock()
         let broadcaster = EventBroadcaster(
             lastEventID: try await SQLiteAuditLog.lastEventID(in: database), clock: clock, capacity: capacity)
-        let log = SQLiteAuditLog(database: database, logger: TestApp.logger) { await broadcaster.publish($0) }
+        let log = try SQLiteAuditLog(database: database, logger: TestApp.logger) { await broadcaster.publish($0) }
         let router = Router()
         router.addMiddleware { ProblemMiddleware() }
         EventStreamController(broadcaster: broadcaster, auditLog: log).addRoutes(to: router)

@@ -55,8 +55,11 @@ struct DbPruneCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else { throw CLIError.notFound("no database at \(path)") }
         var logger = Logger(label: "dormouse.db") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
-        let auditLog = SQLiteAuditLog(database: try DormouseDatabase.open(path: path), logger: logger)
+        let database = try DormouseDatabase.open(path: path)
+        let auditLog = try SQLiteAuditLog(database: database, logger: logger)
         let cutoff = olderThan.map { WallClock.system.millisecondsSinceEpoch - $0.milliseconds }
-        return try await auditLog.prune(olderThan: cutoff, maxRows: maxRows)
+        let deleted = try await auditLog.prune(olderThan: cutoff, maxRows: maxRows)
+        try DormouseDatabase.close(database)
+        return deleted
     }
 }
