@@ -16,6 +16,7 @@ extension WatchEngine {
             tail = TranscriptTail(path: path, offset: 0, inode: nil)
         }
         tracked[descriptor.key] = Tracked(tail: tail, parser: TranscriptParser(format: descriptor.format))
+        keysByPath[path] = descriptor.key
         let recent = file.map { _ in Self.modifiedRecently(path, within: configuration.idleTimeout) } ?? false
         let active = !startup || descriptor.isLocked || recent
         let changed = model.add(descriptor, active: active, at: now)
@@ -29,8 +30,9 @@ extension WatchEngine {
         {
             broadcaster.publish(SessionUpdate(kind: .removed, key: key, snapshot: snapshot))
         }
-        if let path = tracked.removeValue(forKey: key)?.tail.path, offsets.removeValue(forKey: path) != nil {
-            offsetsDirty = true
+        if let path = tracked.removeValue(forKey: key)?.tail.path {
+            if keysByPath[path] == key { keysByPath[path] = nil }
+            if offsets.removeValue(forKey: path) != nil { offsetsDirty = true }
         }
         for root in model.remove(key) where root != key { publish(root, at: now) }
     }

@@ -9,6 +9,11 @@ public actor WatchEngine {
         public var malformedLines = 0
         public var unknownLines = 0
         public var sessions = 0
+        /// Passes that listed the directories and checked every transcript (at startup, on the poll timer,
+        /// and when inotify reports more than files written in place).
+        public var rescans = 0
+        /// Passes that read only the transcripts inotify named.
+        public var targetedPasses = 0
     }
 
     /// A followed transcript and the parser state of its format.
@@ -24,6 +29,8 @@ public actor WatchEngine {
     var discovery: SessionDiscovery
     var model: SessionModel
     var tracked: [String: Tracked] = [:]
+    /// The key of every tracked transcript, by path, so an inotify event names the session to read.
+    var keysByPath: [String: String] = [:]
     var offsets: [String: OffsetStore.Entry]
     let store: OffsetStore?
     var offsetsDirty = false
@@ -66,7 +73,7 @@ public actor WatchEngine {
         await withTaskGroup(of: Void.self) { group in
             if let watcher {
                 group.addTask {
-                    for await _ in watcher.wakeups { await self.refresh(startup: false) }
+                    for await _ in watcher.wakeups { await self.refresh(after: watcher.takeChanges()) }
                 }
             }
             group.addTask {
@@ -111,6 +118,7 @@ public actor WatchEngine {
 
     /// One pass: rescan, follow every transcript, tick the model and publish what changed.
     func refresh(startup: Bool) {
+        statistics.rescans += 1
         let now = clock.now()
         var scan = discovery.scan()
         // A file created in a directory before its watch was added raised no event: scan again to catch it.
@@ -128,6 +136,29 @@ public actor WatchEngine {
             }
         }
         for key in tracked.keys { changed.formUnion(follow(key, at: now)) }
+        finishPass(changed, at: now)
+    }
+
+    /// The pass an inotify wake-up asks for: when every event was a tracked transcript written in place, only
+    /// those are read (with many busy sessions, listing every directory and checking every file on each
+    /// wake-up was most of the engine's time); anything else is a full rescan.
+    func refresh(after changes: InotifyWatcher.Changes) {
+        var keys: [String] = []
+        for path in changes.written {
+            guard let key = keysByPath[path] else { return refresh(startup: false) }
+            keys.append(key)
+        }
+        guard !changes.needsRescan else { return refresh(startup: false) }
+        statistics.targetedPasses += 1
+        let now = clock.now()
+        var changed: Set<String> = []
+        for key in keys.sorted() { changed.formUnion(follow(key, at: now)) }
+        finishPass(changed, at: now)
+    }
+
+    /// Ticks the model, publishes every changed session and persists offsets when due.
+    private func finishPass(_ changed: Set<String>, at now: Duration) {
+        var changed = changed
         changed.formUnion(model.tick(at: now))
         statistics.sessions = model.sessions.count
         for key in changed.sorted() { publish(key, at: now) }

@@ -107,6 +107,24 @@ struct EngineHarness {
         await harness.stop()
     }
 
+    @Test func anAppendToAFollowedTranscriptReadsOnlyThatFile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let harness = try EngineHarness(directory: directory)
+        await harness.started()
+        let lines = try Fixtures.lines(Fixtures.claudeShort)
+        try append(lines: [lines[3]], to: harness.session("s4"))
+        _ = await harness.recorder.first { $0.key == "claude:s4" && $0.snapshot.state.activity.count == 1 }
+        let before = await harness.engine.statistics
+        try append(lines: [lines[4], lines[5], lines[6]], to: harness.session("s4"))
+        _ = await harness.recorder.first { $0.key == "claude:s4" && $0.snapshot.state.activity.count > 1 }
+        let after = await harness.engine.statistics
+        // Creating the file needed a rescan; writing to it once followed needs none.
+        #expect(after.rescans == before.rescans)
+        #expect(after.targetedPasses > before.targetedPasses)
+        await harness.stop()
+    }
+
     @Test func restartResumesFromThePersistedOffset() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
