@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Logging
 import TestSupport
 import Watcher
@@ -7,14 +8,16 @@ import Watcher
 let mattermostTestToken = "tok-SECRET-4f9a2c"
 
 /// Runs `body` with a started Mattermost fake, a poster pointed at it that logs into memory (every level), and
-/// the poster's HTTP client; all are stopped afterwards, also when `body` throws.
+/// the poster's HTTP client; all are stopped afterwards, also when `body` throws. `now` is the fake's clock
+/// (before `advanceClock`).
 func withMattermostPoster(
     token: String = mattermostTestToken, requestTimeout: Duration = .seconds(10),
+    now: @escaping @Sendable () -> Date = { Date() },
     _ body: (MattermostFake, MattermostPoster, InMemoryLogHandler.Store) async throws -> Void
 ) async throws {
     let (logger, logs) = InMemoryLogHandler.logger(label: "mattermost-test")
     let client = MattermostPoster.makeHTTPClient()
-    let fake = MattermostFake(token: mattermostTestToken)
+    let fake = MattermostFake(token: mattermostTestToken, now: now)
     do {
         try await fake.start()
         // A trailing slash, as people write base URLs.

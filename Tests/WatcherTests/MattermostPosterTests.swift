@@ -11,9 +11,10 @@ import Testing
 struct MattermostPosterTests {
     func withPoster(
         token: String = mattermostTestToken, requestTimeout: Duration = .seconds(10),
+        now: @escaping @Sendable () -> Date = { Date() },
         _ body: (MattermostFake, MattermostPoster, InMemoryLogHandler.Store) async throws -> Void
     ) async throws {
-        try await withMattermostPoster(token: token, requestTimeout: requestTimeout, body)
+        try await withMattermostPoster(token: token, requestTimeout: requestTimeout, now: now, body)
     }
 
     func message(_ text: String = "working on it", status: String = "active") -> ChatMessage {
@@ -38,7 +39,9 @@ struct MattermostPosterTests {
     }
 
     @Test func aRepeatedPendingIDWithinThirtySecondsReturnsTheSamePost() async throws {
-        try await withPoster { fake, poster, _ in
+        // A frozen clock: 29 s on leaves a 1 s margin, which a loaded machine's requests could use up.
+        let frozen = Date(timeIntervalSince1970: 1_800_000_000)
+        try await withPoster(now: { frozen }) { fake, poster, _ in
             let first = try await poster.create(message(), channelID: fake.channelID, rootID: nil, pendingID: "p1")
             fake.advanceClock(by: .seconds(29))
             let retry = try await poster.create(message(), channelID: fake.channelID, rootID: nil, pendingID: "p1")
