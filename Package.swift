@@ -68,6 +68,7 @@ let package = Package(
         .target(
             name: "Watcher",
             dependencies: [
+                "Lifecycle",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

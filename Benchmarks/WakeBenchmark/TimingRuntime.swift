@@ -18,6 +18,7 @@ final class TimingRuntime: ContainerRuntime {
     func inspect(_ container: String) async throws -> ContainerStatus { try await base.inspect(container) }
     func create(_ spec: ContainerSpec) async throws -> String { try await base.create(spec) }
     func stop(_ container: String, timeout: Duration) async throws { try await base.stop(container, timeout: timeout) }
+    func remove(_ container: String, force: Bool) async throws { try await base.remove(container, force: force) }
     func pause(_ container: String) async throws { try await base.pause(container) }
     func unpause(_ container: String) async throws { try await base.unpause(container) }
     func exec(_ container: String, _ request: ExecRequest) async throws -> ExecResult {

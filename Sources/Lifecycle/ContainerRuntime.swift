@@ -19,6 +19,9 @@ public protocol ContainerRuntime: Sendable {
     func start(_ container: String) async throws
     /// Stops a container, killing it after `timeout` if it ignores SIGTERM.
     func stop(_ container: String, timeout: Duration) async throws
+    /// Removes a container; one that is already gone is not an error. Without `force` a running container is
+    /// refused with `.conflict`; with it, the engine kills it first.
+    func remove(_ container: String, force: Bool) async throws
     /// Freezes a running container's processes.
     func pause(_ container: String) async throws
     /// Thaws a paused container.

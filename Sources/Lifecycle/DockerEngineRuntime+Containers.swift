@@ -65,7 +65,8 @@ extension DockerEngineRuntime {
         try await expectNoContent(.POST, "/containers/\(Self.percentEncoded(container))/unpause")
     }
 
-    /// Removes a container (tests and benchmarks clean up with it; the lifecycle never removes anything).
+    /// Removes a container (404 counts as done). The lifecycle removes only containers it created: when their
+    /// agent is deleted or their definition changed.
     public func remove(_ container: String, force: Bool = true) async throws {
         let (status, body) = try await request(
             .DELETE, "/containers/\(Self.percentEncoded(container))", query: [("force", force ? "true" : "false")])

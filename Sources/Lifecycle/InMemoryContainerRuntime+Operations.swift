@@ -79,6 +79,22 @@ extension InMemoryContainerRuntime {
         }
     }
 
+    public func remove(_ container: String, force: Bool) async throws {
+        let removed = try record(.remove(container), operation: "remove") { state -> Container? in
+            guard let found = Self.find(container, in: state) else { return nil }
+            if found.isRunning && !force {
+                throw ContainerRuntimeError.conflict(
+                    "You cannot remove a running container \(found.id). Stop the container before attempting removal or force remove"
+                )
+            }
+            state.containers[found.id] = nil
+            return found
+        }
+        guard let removed else { return }
+        if removed.isRunning { emit(removed.id, .die(exitCode: 137), name: removed.name) }
+        emit(removed.id, .destroy, name: removed.name)
+    }
+
     public func pause(_ container: String) async throws {
         try setPaused(container, true, call: .pause(container), operation: "pause")
         if let id = self.container(container)?.id { emit(id, .pause) }

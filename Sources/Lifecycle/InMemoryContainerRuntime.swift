@@ -19,7 +19,7 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
     /// The calls made, in order, for assertions.
     public enum Call: Sendable, Hashable {
         case inspect(String), create(String), start(String), stop(String), pause(String), unpause(String)
-        case exec(String)
+        case exec(String), remove(String)
     }
 
     struct State {
@@ -33,6 +33,7 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
         /// Recent events, for subscriptions that replay with `since`.
         var log: [ContainerEvent] = []
         var nextID = 0
+        var emitted = 0
         var engineDown = false
         var emitStartEvents = true
         var execHandler: @Sendable (String, ExecRequest) async throws -> ExecResult = InMemoryContainerRuntime.echo
@@ -70,7 +71,7 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
         state.withLock { $0.execHandler = handler }
     }
 
-    /// Makes the next calls of `operation` ("start", "stop", "create", "inspect", "exec") fail with `error`
+    /// Makes the next calls of `operation` ("start", "stop", "create", "inspect", "exec", "remove") fail with `error`
     /// until `clearFailure` is called.
     public func fail(_ operation: String, with error: ContainerRuntimeError) {
         state.withLock { $0.failures[operation] = error }
@@ -121,14 +122,15 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
         emit(id, .die(exitCode: exitCode))
     }
 
-    /// Emits an event for a container, as the engine would.
-    public func emit(_ id: String, _ action: ContainerEvent.Action) {
+    /// Emits an event for a container, as the engine would; `name` names one that is already gone.
+    public func emit(_ id: String, _ action: ContainerEvent.Action, name: String? = nil) {
         let time = wallClock.nanosecondsSinceEpoch
         // Delivered under the lock so a subscription's replay and the live events keep their order.
         state.withLock { state in
             let event = ContainerEvent(
-                containerID: id, containerName: state.containers[id]?.name, action: action, time: time)
+                containerID: id, containerName: name ?? state.containers[id]?.name, action: action, time: time)
             state.log.append(event)
+            state.emitted += 1
             if state.log.count > 10_000 { state.log.removeFirst(state.log.count - 10_000) }
             for subscriber in state.subscribers.values { subscriber.yield(event) }
         }
@@ -157,6 +159,9 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
     public func container(_ idOrName: String) -> Container? {
         state.withLock { Self.find(idOrName, in: $0) }
     }
+
+    /// How many events the engine has emitted, to wait until a subscriber has seen all of them.
+    public var emittedCount: Int { state.withLock { $0.emitted } }
 
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 

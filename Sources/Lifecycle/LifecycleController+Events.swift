@@ -8,6 +8,8 @@ extension LifecycleController {
         guard event.time >= currentRunSince else { return }
         switch event.action {
         case .die, .stop, .destroy:
+            // Another container that had the name (one replaced after its definition changed) is not this run.
+            if let containerID, event.containerID != containerID { return }
             if machine.phase == .running {
                 logger.info("container stopped outside Dormouse", metadata: ["container.id": "\(event.containerID)"])
             }

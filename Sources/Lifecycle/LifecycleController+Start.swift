@@ -73,26 +73,42 @@ extension LifecycleController {
     }
 
     /// Finds the container, creating it from the image when Dormouse manages it and it does not exist yet.
-    /// A container that exists under the wanted name but lacks this agent's label is never touched.
+    /// A container that exists under the wanted name but lacks this agent's label is never touched; one of
+    /// ours that was created from an earlier definition is removed and created again while it is stopped.
     private func resolveContainer() async throws -> ContainerStatus {
+        let found: ContainerStatus
         do {
-            let status = try await runtime.inspect(containerID ?? target.containerName)
-            guard isOurs(status) else {
-                throw ContainerRuntimeError.notManaged(
-                    "container \(status.name) exists but is not managed by Dormouse for agent \(instance)")
-            }
-            adopt(status)
-            return status
+            found = try await runtime.inspect(containerID ?? target.containerName)
         } catch let error as ContainerRuntimeError where error.isNotFound {
-            guard case .managed(var spec) = target else { throw error }
-            containerID = nil
-            spec.labels.merge(ContainerLabels.forInstance(instance)) { _, ours in ours }
-            let id = try await runtime.create(spec)
-            logger.info("container created", metadata: ["container.id": "\(id)", "container.image": "\(spec.image)"])
-            let status = try await runtime.inspect(id)
-            adopt(status)
-            return status
+            guard case .managed(let spec) = target else { throw error }
+            return try await create(spec)
         }
+        guard isOurs(found) else {
+            throw ContainerRuntimeError.notManaged(
+                "container \(found.name) exists but is not managed by Dormouse for agent \(instance)")
+        }
+        if case .managed(let spec) = target, !found.isRunning, !found.isPaused,
+            !ContainerLabels.isCurrent(found.labels, for: spec)
+        {
+            logger.info(
+                "container replaced: the agent's container definition changed",
+                metadata: ["container.id": "\(found.id)"])
+            try await runtime.remove(found.id, force: false)
+            return try await create(spec)
+        }
+        adopt(found)
+        return found
+    }
+
+    private func create(_ spec: ContainerSpec) async throws -> ContainerStatus {
+        var spec = spec
+        containerID = nil
+        spec.labels.merge(ContainerLabels.forInstance(instance, spec: spec)) { _, ours in ours }
+        let id = try await runtime.create(spec)
+        logger.info("container created", metadata: ["container.id": "\(id)", "container.image": "\(spec.image)"])
+        let status = try await runtime.inspect(id)
+        adopt(status)
+        return status
     }
 
     static func runtimeError(_ error: any Error) -> ContainerRuntimeError {

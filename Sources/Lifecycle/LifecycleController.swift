@@ -103,7 +103,7 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
 
     /// Retires the controller: stops timers and work in progress, detaches from the engine events, and
     /// waits for a transition in progress to end. Afterwards it does nothing and publishes nothing (so a
-    /// deleted agent's counters never come back); the container is left as is.
+    /// deleted agent's counters never come back); the container is left as is (`removeManagedContainer`).
     public func shutdown() async {
         retired = true
         monitor.detach(self)

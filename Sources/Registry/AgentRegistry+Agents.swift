@@ -21,43 +21,58 @@ extension AgentRegistry {
     }
 
     /// Replaces an agent's definition. A change to its container or lifecycle replaces its controller,
-    /// which is refused (`.conflict`) while tasks are running or queued.
+    /// which is refused (`.conflict`) while tasks are running or queued; a container Dormouse created for the
+    /// old definition is removed, so the next start creates it from the new one.
     public func update(_ definition: AgentDefinition) async throws -> AgentView {
         try definition.validate()
-        guard var entry = entries[definition.name] else { throw RegistryError.agentNotFound(definition.name) }
+        let name = definition.name
+        guard var entry = entries[name] else { throw RegistryError.agentNotFound(name) }
         let old = entry.stored.definition
         let replacesController =
             old.target != definition.target || old.policy != definition.policy
             || old.mode != definition.mode
-        if replacesController && entry.load > 0 {
+        if replacesController && (entry.load > 0 || entry.replacing) {
             throw RegistryError(
                 .conflict,
-                "agent \"\(definition.name)\" has \(entry.load) tasks running or queued; change its container or lifecycle when it is idle"
+                entry.replacing
+                    ? "agent \"\(name)\" is being changed; try again when that change is done"
+                    : "agent \"\(name)\" has \(entry.load) tasks running or queued; change its container or lifecycle when it is idle"
             )
+        }
+        if replacesController { entries[name]?.replacing = true }
+        defer {
+            entries[name]?.replacing = false
+            pump(name)
         }
         entry.stored.definition = definition
         entry.stored.updatedAt = wallClock.millisecondsSinceEpoch
         try await agentStore.update(entry.stored)
-        guard var current = entries[definition.name], current.stored.id == entry.stored.id else {
-            throw RegistryError.agentNotFound(definition.name)
-        }
-        current.stored = entry.stored
+        // Every await may let a delete or a dispatch in: write back only what this change owns.
+        guard entries[name]?.stored.id == entry.stored.id else { throw RegistryError.agentNotFound(name) }
+        entries[name]?.stored = entry.stored
         if replacesController {
-            await current.controller?.shutdown()
-            current.controller = makeController(for: definition)
-            if let controller = current.controller { jobsContinuation.yield(kickoff(controller)) }
+            if let retiring = entry.controller {
+                await retiring.shutdown()
+                if old.target != definition.target { await removeContainer(of: retiring) }
+            }
+            guard entries[name]?.stored.id == entry.stored.id else { throw RegistryError.agentNotFound(name) }
+            let controller = makeController(for: definition)
+            entries[name]?.controller = controller
+            if let controller { jobsContinuation.yield(kickoff(controller)) }
         }
-        entries[definition.name] = current
-        pump(definition.name)
-        return try await view(of: definition.name)
+        return try await view(of: name)
     }
 
-    /// Deletes an agent: queued tasks fail, running ones finish on their own, the controller is retired and
-    /// the counters are dropped so an agent declared again under the name starts from zero.
+    /// Deletes an agent: queued tasks fail, the controller is retired, a container Dormouse created for it is
+    /// removed (a running task then fails with the engine's error) and the counters are dropped so an agent
+    /// declared again under the name starts from zero. An operator's own container is left as it is.
     public func delete(_ name: String) async throws {
         guard let entry = entries.removeValue(forKey: name) else { throw RegistryError.agentNotFound(name) }
         sortedNames = nil
-        await entry.controller?.shutdown()
+        if let controller = entry.controller {
+            await controller.shutdown()
+            await removeContainer(of: controller)
+        }
         for var task in entry.queue {
             task.status = .failed
             task.error = "the agent was deleted before the task ran"
@@ -66,6 +81,22 @@ extension AgentRegistry {
         try await agentStore.delete(id: entry.stored.id)
         try await auditLog.forget(name)
         logger.info("agent deleted", metadata: ["agent.name": "\(name)"])
+    }
+
+    /// Removes the container a retired controller created; an engine that cannot do it now is logged, and the
+    /// container is then replaced at the next start of an agent of that name (its definition label differs)
+    /// or left for the operator.
+    private func removeContainer(of controller: LifecycleController<C>) async {
+        do {
+            try await controller.removeManagedContainer()
+        } catch {
+            logger.warning(
+                "could not remove the agent's container",
+                metadata: [
+                    "agent.name": "\(controller.instance)", "container.name": "\(controller.target.containerName)",
+                    "error": "\(error)",
+                ])
+        }
     }
 
     /// One agent with its live state.

@@ -91,7 +91,7 @@ extension AgentRegistry {
 
     /// Starts queued tasks while the agent has room.
     func pump(_ name: String) {
-        guard !stopping.withLock({ $0 }), var entry = entries[name] else { return }
+        guard !stopping.withLock({ $0 }), var entry = entries[name], !entry.replacing else { return }
         while entry.running < entry.stored.definition.maxConcurrency, !entry.queue.isEmpty {
             let task = entry.queue.removeFirst()
             entry.running += 1

@@ -20,6 +20,8 @@ public actor AgentRegistry<C: Clock<Duration>>: Service {
         var queue: [TaskRecord] = []
         /// Dispatches admitted and being written to the database, counted against the queue bound.
         var admitting = 0
+        /// The controller is being replaced (a changed container or lifecycle): queued tasks wait for the new one.
+        var replacing = false
 
         var load: Int { running + queue.count + admitting }
     }

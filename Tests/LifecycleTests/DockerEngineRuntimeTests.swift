@@ -18,7 +18,8 @@ struct DockerEngineRuntimeTests {
             let id = try await runtime.create(
                 ContainerSpec(
                     name: name, image: DockerFixture.image, command: ["sleep", "3600"], environment: ["A": "1"],
-                    labels: ContainerLabels.forInstance("crud")))
+                    labels: ContainerLabels.forInstance(
+                        "crud", spec: ContainerSpec(name: name, image: DockerFixture.image))))
             try await DockerFixture.removing([name], on: runtime) {
                 var status = try await runtime.inspect(name)
                 #expect(status.id == id && status.name == name && !status.isRunning)

@@ -176,7 +176,7 @@ struct ServerProcess: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await APIClient.wideClient.execute(request, timeout: .seconds(10))
+        let response = try await APIClient.wideClient.execute(request, timeout: .seconds(60))
         _ = try await response.body.collect(upTo: 1 << 20)
         return Int(response.status.code)
     }

@@ -85,6 +85,59 @@ struct DockerDispatchTests {
         }
     }
 
+    @Test func aChangedContainerIsRecreatedAndDeleteRemovesWhatDormouseCreated() async throws {
+        let created = DockerFixture.uniqueName("env")
+        let operators = DockerFixture.uniqueName("op")
+        let agent = """
+            {"name": "greeter", "mode": "container", "container": {"name": "\(created)",
+             "image": "\(DockerFixture.image)", "command": ["sleep", "3600"], "env": {"GREETING": "one"}},
+             "dispatch": {"type": "exec", "argv": ["sh", "-c", "echo $GREETING"]}}
+            """
+        let operated = """
+            {"name": "borrowed", "mode": "container", "container": {"name": "\(operators)"},
+             "dispatch": {"type": "exec", "argv": ["true"]}}
+            """
+        try await DockerFixture.withRuntime { runtime in
+            try await DockerFixture.removing([created, operators], on: runtime) {
+                _ = try await runtime.create(
+                    ContainerSpec(name: operators, image: DockerFixture.image, command: ["sleep", "3600"]))
+                try await TestApp(runtime: runtime).run { client in
+                    #expect(try await client.post("/agents", agent).status == .created)
+                    var task = try await client.post("/agents/greeter/tasks?wait=true", #"{"payload": 1}"#).json
+                    #expect(task["output"].string == "one\n", "\(task["error"])")
+                    let first = try await runtime.inspect(created)
+                    #expect(first.isRunning)
+
+                    // A new environment needs a new container: the old one goes now, the next task creates it.
+                    let patch = #"{"container": {"env": {"GREETING": "two"}}}"#
+                    #expect(try await client.send(.patch, "/agents/greeter", json: patch).status == .ok)
+                    await #expect(throws: ContainerRuntimeError.self) { try await runtime.inspect(first.id) }
+                    task = try await client.post("/agents/greeter/tasks?wait=true", #"{"payload": 2}"#).json
+                    #expect(task["output"].string == "two\n", "\(task["error"])")
+                    #expect(task["cold_start"] == .bool(true))
+                    let second = try await runtime.inspect(created)
+                    #expect(second.id != first.id)
+                    #expect(second.labels[ContainerLabels.spec] != first.labels[ContainerLabels.spec])
+
+                    // A change that leaves the container as it is (the idle timeout) keeps it running.
+                    let keep = #"{"idle_timeout_s": 600}"#
+                    #expect(try await client.send(.patch, "/agents/greeter", json: keep).status == .ok)
+                    #expect(try await runtime.inspect(created).id == second.id)
+
+                    #expect(try await client.send(.delete, "/agents/greeter").status == .noContent)
+                    await #expect(throws: ContainerRuntimeError.self) { try await runtime.inspect(created) }
+
+                    // The operator's own container outlives its agent.
+                    #expect(try await client.post("/agents", operated).status == .created)
+                    task = try await client.post("/agents/borrowed/tasks?wait=true", #"{"payload": 3}"#).json
+                    #expect(task["status"].string == "succeeded", "\(task["error"])")
+                    #expect(try await client.send(.delete, "/agents/borrowed").status == .noContent)
+                    #expect(try await runtime.inspect(operators).isRunning)
+                }
+            }
+        }
+    }
+
     @Test func httpDispatchPostsThePayloadToTheContainer() async throws {
         let container = DockerFixture.uniqueName("http")
         // busybox httpd with a CGI script that answers with the request body (CRLF headers: NIO's parser

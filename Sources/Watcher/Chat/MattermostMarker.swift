@@ -1,3 +1,5 @@
+import Lifecycle
+
 /// How a session marker is written into a Mattermost message: a markdown link reference definition on the last
 /// line, `[dormouse<marker>]: #`, after a blank line.
 ///

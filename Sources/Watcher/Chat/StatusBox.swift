@@ -1,3 +1,5 @@
+import Lifecycle
+
 /// One session's live status post: what it should say, what it is known to say, and when it may be edited.
 struct StatusBox: Sendable {
     let key: String

@@ -5,7 +5,7 @@ import Registry
 struct AgentsDeleteCommand: ServerCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete",
-        abstract: "Delete an agent; its container is left as it is and its counters go.",
+        abstract: "Delete an agent and the container Dormouse created for it (never an operator's); its counters go.",
         discussion: """
             Example:
               dormouse agents delete coder-1

@@ -1,7 +1,7 @@
 /// FNV-1a, 64 bits: a hash that is the same across runs and platforms (unlike `Hasher`), for names that are
 /// written down and found again later.
-enum StableHash {
-    static func fnv1a64(_ text: String) -> UInt64 {
+public enum StableHash {
+    public static func fnv1a64(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)
@@ -11,7 +11,7 @@ enum StableHash {
     }
 
     /// The hash as 16 lowercase hex digits.
-    static func hex(_ text: String) -> String {
+    public static func hex(_ text: String) -> String {
         let digits = String(fnv1a64(text), radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
