@@ -75,10 +75,14 @@ public struct ContainerSpec: Sendable, Hashable {
     public var healthcheck: [String]?
     /// Run docker-init as PID 1 so SIGTERM is honoured and stops are fast.
     public var useInit: Bool
+    /// The engine starts the container again when it exits on its own (restart policy `unless-stopped`), as a
+    /// hot worker needs; a stop through the API (Dormouse's or an operator's) is left alone.
+    public var restartsOnExit: Bool
 
     public init(
         name: String, image: String, command: [String]? = nil, environment: [String: String] = [:],
-        labels: [String: String] = [:], healthcheck: [String]? = nil, useInit: Bool = true
+        labels: [String: String] = [:], healthcheck: [String]? = nil, useInit: Bool = true,
+        restartsOnExit: Bool = false
     ) {
         self.name = name
         self.image = image
@@ -87,6 +91,7 @@ public struct ContainerSpec: Sendable, Hashable {
         self.labels = labels
         self.healthcheck = healthcheck
         self.useInit = useInit
+        self.restartsOnExit = restartsOnExit
     }
 }
 

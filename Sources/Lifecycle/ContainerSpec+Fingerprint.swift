@@ -1,6 +1,6 @@
 /// A stable digest of what a created container is made of, so a changed definition is noticed on the engine.
 extension ContainerSpec {
-    /// 16 hex digits over the image, command, environment, healthcheck and init setting. The name and the
+    /// 16 hex digits over the image, command, environment, healthcheck, init and restart settings. The name and the
     /// labels are left out: they say where the container is and whose it is, not what it runs.
     public var fingerprint: String {
         var canonical = ""
@@ -19,6 +19,7 @@ extension ContainerSpec {
         field(healthcheck.map { "\($0.count)" } ?? "-")
         for argument in healthcheck ?? [] { field(argument) }
         field(useInit ? "init" : "no-init")
+        field(restartsOnExit ? "restart-unless-stopped" : "no-restart")
         return StableHash.hex(canonical)
     }
 }

@@ -71,8 +71,16 @@ enum DockerEngineModels {
 
     struct Create: Encodable {
         struct HostConfig: Encodable {
+            struct RestartPolicy: Encodable {
+                var name: String
+                enum CodingKeys: String, CodingKey { case name = "Name" }
+            }
             var initProcess: Bool
-            enum CodingKeys: String, CodingKey { case initProcess = "Init" }
+            var restartPolicy: RestartPolicy?
+            enum CodingKeys: String, CodingKey {
+                case initProcess = "Init"
+                case restartPolicy = "RestartPolicy"
+            }
         }
         struct Healthcheck: Encodable {
             var test: [String]

@@ -40,7 +40,8 @@ extension DockerEngineRuntime {
             healthcheck: spec.healthcheck.map {
                 .init(test: ["CMD"] + $0, interval: 200_000_000, timeout: 1_000_000_000, retries: 3)
             },
-            hostConfig: .init(initProcess: spec.useInit))
+            hostConfig: .init(
+                initProcess: spec.useInit, restartPolicy: spec.restartsOnExit ? .init(name: "unless-stopped") : nil))
         let (status, answer) = try await request(.POST, "/containers/create", query: [("name", spec.name)], json: body)
         guard status == 201 else { throw Self.error(status: status, body: answer) }
         return try Self.decode(DockerEngineModels.Created.self, from: answer).id

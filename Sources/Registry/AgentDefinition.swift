@@ -49,14 +49,15 @@ public struct AgentDefinition: Sendable, Hashable {
     }
 
     /// The container a container-mode agent drives: an operator's container by name, or one Dormouse
-    /// creates from the image (named `dormouse-<agent>` unless a name is given).
+    /// creates from the image (named `dormouse-<agent>` unless a name is given; a hot worker's is restarted by
+    /// the engine when it exits on its own).
     public var target: ContainerTarget? {
         guard mode == .container, let container else { return nil }
         guard let image = container.image else { return container.name.map { .existing(name: $0) } }
         return .managed(
             ContainerSpec(
                 name: container.name ?? "dormouse-\(name)", image: image, command: container.command,
-                environment: container.env ?? [:]))
+                environment: container.env ?? [:], restartsOnExit: lifecycle == .hot))
     }
 
     /// Whether the agent's lifecycle is counted and audited (lazy container agents only).
