@@ -30,7 +30,8 @@ public protocol ContainerRuntime: Sendable {
     func events(since: ContainerEvent.Timestamp?) async throws -> AsyncThrowingStream<ContainerEvent, any Error>
     /// Runs `request.argv` inside the running container (Docker exec) and returns when it exits, with its exit
     /// code and its combined output. Throws `.notFound` for a missing container and `.conflict` for one that is
-    /// not running. Cancelling the calling task abandons the wait (the engine has no way to kill an exec).
+    /// not running. Cancelling the calling task abandons the wait and ends the process (`DockerEngineRuntime` kills
+    /// the exec's process group when this host shares the engine's PID namespace; the engine cannot kill an exec).
     func exec(_ container: String, _ request: ExecRequest) async throws -> ExecResult
 }
 

@@ -169,9 +169,14 @@ enum DockerEngineModels {
     struct ExecInspect: Decodable {
         var running: Bool
         var exitCode: Int?
+        /// The exec's process as the engine's host sees it; 0 before it starts.
+        var pid: Int32?
+        var containerID: String?
         enum CodingKeys: String, CodingKey {
             case running = "Running"
             case exitCode = "ExitCode"
+            case pid = "Pid"
+            case containerID = "ContainerID"
         }
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
 
@@ -16,9 +17,53 @@ extension DockerEngineRuntime {
             .POST, "/containers/\(Self.percentEncoded(container))/exec", json: create)
         guard status == 201 else { throw Self.error(status: status, body: body) }
         let id = try Self.decode(DockerEngineModels.Created.self, from: body).id
-        let output = try await readOutput(ofExec: id, limit: request.outputLimit)
+        let output: DockerStreamDemultiplexer
+        do {
+            output = try await readOutput(ofExec: id, limit: request.outputLimit)
+        } catch is CancellationError {
+            // A task that timed out or was interrupted: its process must not run on. The cancelled task cannot
+            // make requests of its own, so an unstructured one (not cancelled) ends it and is awaited.
+            await Task { await self.endAbandoned(exec: id) }.value
+            throw CancellationError()
+        }
         let exitCode = try await exitCode(ofExec: id)
         return ExecResult(exitCode: exitCode, output: output.output, outputTruncated: output.truncated)
+    }
+
+    /// Kills the process group of an exec nobody waits for any more, when this host can see it.
+    private func endAbandoned(exec id: String) async {
+        var metadata: Logger.Metadata = ["exec.id": "\(id)"]
+        do {
+            guard let (pid, container) = try await process(ofExec: id) else { return }
+            metadata["exec.pid"] = "\(pid)"
+            switch ExecProcessGroup.terminate(leader: pid, containerID: container) {
+            case .killed:
+                logger.info("abandoned exec killed", metadata: metadata)
+            case .gone:
+                break
+            case .notVisible:
+                logger.warning(
+                    "an abandoned exec runs on: its process is not visible from this host", metadata: metadata)
+            }
+        } catch {
+            metadata["error"] = "\(error)"
+            logger.warning("an abandoned exec runs on: the engine could not be asked for it", metadata: metadata)
+        }
+    }
+
+    /// The host PID and container of a running exec; nil once it has ended. Just after it starts, the engine
+    /// can report it running before it knows the PID, so that is re-read.
+    private func process(ofExec id: String) async throws -> (pid: Int32, container: String)? {
+        let polls = Self.execExitPolls
+        for attempt in 1...polls.attempts {
+            let (status, body) = try await request(.GET, "/exec/\(Self.percentEncoded(id))/json")
+            guard status == 200 else { throw Self.error(status: status, body: body) }
+            let inspect = try Self.decode(DockerEngineModels.ExecInspect.self, from: body)
+            guard inspect.running, let container = inspect.containerID else { return nil }
+            if let pid = inspect.pid, pid > 0 { return (pid, container) }
+            if attempt < polls.attempts { try await Task.sleep(for: polls.pause) }
+        }
+        throw ContainerRuntimeError.invalidResponse("exec \(id) runs but the engine names no process for it")
     }
 
     /// Starts the exec attached and reads its multiplexed output until the engine closes the connection.

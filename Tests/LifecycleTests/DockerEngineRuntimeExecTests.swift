@@ -31,6 +31,28 @@ struct DockerEngineRuntimeExecTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func aCancelledExecTakesItsProcessesWithIt() async throws {
+        try await Self.withContainer("exec-cancel") { runtime, name in
+            var events = try await runtime.events(since: nil).makeAsyncIterator()
+            let abandoned = Task {
+                try await runtime.exec(name, ExecRequest(argv: ["sh", "-c", "sleep 4444 & sleep 5555"]))
+            }
+            // The engine reports the exec started; then the caller gives up on it (a timeout would).
+            while let event = try await events.next() {
+                if case .other(let action) = event.action, action.hasPrefix("exec_start"), event.containerName == name {
+                    break
+                }
+            }
+            abandoned.cancel()
+            await #expect(throws: CancellationError.self) { try await abandoned.value }
+            // A killed process left as a zombie has no command line; the pattern does not match its own grep.
+            let left = try await runtime.exec(
+                name, ExecRequest(argv: ["sh", "-c", "grep -l -e '4[4]44' -e '5[5]55' /proc/[0-9]*/cmdline"]))
+            #expect(left.output == "", "still running: \(left.output)")
+        }
+    }
+
     @Test func aProgramThatDoesNotExistExitsWith126() async throws {
         try await Self.withContainer("exec-absent") { runtime, name in
             let result = try await runtime.exec(name, ExecRequest(argv: ["dormouse-no-such-program"]))

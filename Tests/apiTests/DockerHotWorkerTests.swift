@@ -40,33 +40,3 @@ struct DockerHotWorkerTests {
         }
     }
 }
-
-/// The engine's events for one container, awaited one kind at a time.
-actor EngineEvents {
-    private var iterator: AsyncThrowingStream<ContainerEvent, any Error>.AsyncIterator
-    let container: String
-
-    init(_ stream: AsyncThrowingStream<ContainerEvent, any Error>, container: String) {
-        self.iterator = stream.makeAsyncIterator()
-        self.container = container
-    }
-
-    /// Skips to the container's next event of `kind` (a `die` matches any exit code).
-    func next(_ kind: ContainerEvent.Action) async throws -> ContainerEvent {
-        var iterator = self.iterator
-        defer { self.iterator = iterator }
-        while let event = try await iterator.next(isolation: self) {
-            guard event.containerName == container else { continue }
-            switch (event.action, kind) {
-            case (.die, .die): return event
-            case (let action, let kind) where action == kind: return event
-            default: continue
-            }
-        }
-        throw EngineEventsError(description: "the engine's event stream ended before a \(kind) of \(container)")
-    }
-}
-
-struct EngineEventsError: Error, CustomStringConvertible {
-    var description: String
-}
