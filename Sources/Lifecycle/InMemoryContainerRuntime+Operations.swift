@@ -80,7 +80,9 @@ extension InMemoryContainerRuntime {
     }
 
     public func remove(_ container: String, force: Bool) async throws {
-        let removed = try record(.remove(container), operation: "remove") { state -> Container? in
+        let gate = try record(.remove(container), operation: "remove") { $0.removeGate }
+        await gate?.wait()
+        let removed = try state.withLock { state -> Container? in
             guard let found = Self.find(container, in: state) else { return nil }
             if found.isRunning && !force {
                 throw ContainerRuntimeError.conflict(

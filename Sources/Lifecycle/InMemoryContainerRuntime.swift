@@ -29,6 +29,7 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
         var failures: [String: ContainerRuntimeError] = [:]
         var startGate: Gate?
         var stopGate: Gate?
+        var removeGate: Gate?
         var subscribers: [Int: AsyncThrowingStream<ContainerEvent, any Error>.Continuation] = [:]
         /// Recent events, for subscriptions that replay with `since`.
         var log: [ContainerEvent] = []
@@ -92,6 +93,13 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
     public func holdStops() -> Gate {
         let gate = Gate()
         state.withLock { $0.stopGate = gate }
+        return gate
+    }
+
+    /// Holds every `remove` until the returned gate is opened.
+    public func holdRemoves() -> Gate {
+        let gate = Gate()
+        state.withLock { $0.removeGate = gate }
         return gate
     }
 

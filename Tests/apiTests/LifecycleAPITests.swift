@@ -109,4 +109,33 @@ struct LifecycleAPITests {
             #expect(try await client.get("/agents").status == .ok)
         }
     }
+
+    @Test func tasksSentWhileTheContainerIsReplacedWaitForTheNewOneAndAreNotLost() async throws {
+        let runtime = InMemoryContainerRuntime(images: ["busybox"])
+        try await TestApp(runtime: runtime).run { client in
+            try await client.post("/agents", Self.agent)
+            let first = try await client.post("/agents/w1/tasks?wait=true", #"{"payload": "a"}"#).json
+            #expect(first["output"].string == "a")
+            let old = try #require(runtime.container("dormouse-w1")?.id)
+            let gate = runtime.holdRemoves()
+            async let patched = client.sendConcurrently(
+                "PATCH", "/agents/w1", #"{"container": {"env": {"A": "2"}}}"#)
+            await gate.waitForWaiters(1)
+
+            // Mid-change: tasks are taken and wait; a second container change is refused.
+            async let queued = client.postConcurrently("/agents/w1/tasks?wait=true", #"{"payload": "b"}"#)
+            // Each look is a request, which paces the loop; the task is listed once it is admitted.
+            while try await client.get("/agents/w1/tasks").json["tasks"].array.count < 2 { await Task.yield() }
+            let second = try await client.send(.patch, "/agents/w1", json: #"{"container": {"env": {"A": "3"}}}"#)
+            #expect(second.status == .conflict)
+            #expect(second.json["detail"].string?.contains("being changed") == true)
+
+            gate.open()
+            #expect(try await patched.status == .ok)
+            let task = try await queued.json
+            #expect(task["status"].string == "succeeded" && task["output"].string == "b", "\(task)")
+            let replacement = try #require(runtime.container("dormouse-w1"))
+            #expect(replacement.id != old && runtime.container(old) == nil)
+        }
+    }
 }

@@ -119,9 +119,14 @@ struct APIClient: Sendable {
     /// POSTs on a connection of its own (the test client has one connection, which serializes requests),
     /// so concurrent calls really reach the server concurrently.
     func postConcurrently(_ uri: String, _ json: String) async throws -> Reply {
+        try await sendConcurrently("POST", uri, json)
+    }
+
+    /// Sends on a connection of its own, as `postConcurrently` does.
+    func sendConcurrently(_ method: String, _ uri: String, _ json: String) async throws -> Reply {
         let port = try #require(client.port)
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(uri)")
-        request.method = .POST
+        request.method = .init(rawValue: method)
         request.headers.add(name: "Content-Type", value: "application/json")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         request.body = .bytes(ByteBuffer(string: json))
@@ -135,7 +140,7 @@ struct APIClient: Sendable {
             status: HTTPResponse.Status(code: Int(response.status.code)), headers: headers,
             body: Data(body.readableBytesView))
         try validator.validate(
-            method: "POST", path: String(uri.split(separator: "?").first ?? ""), status: Int(reply.status.code),
+            method: method, path: String(uri.split(separator: "?").first ?? ""), status: Int(reply.status.code),
             contentType: reply.headers[.contentType], body: reply.body)
         return reply
     }
