@@ -74,7 +74,9 @@ extension LifecycleController {
 
     /// Finds the container, creating it from the image when Dormouse manages it and it does not exist yet.
     /// A container that exists under the wanted name but lacks this agent's label is never touched; one of
-    /// ours that was created from an earlier definition is removed and created again while it is stopped.
+    /// ours that was created from an earlier definition is removed and created again. Starting means no lease
+    /// is held, so no dispatched task runs in it (a running one is a hot worker from before the change, or a
+    /// container someone else started).
     private func resolveContainer() async throws -> ContainerStatus {
         let found: ContainerStatus
         do {
@@ -87,13 +89,11 @@ extension LifecycleController {
             throw ContainerRuntimeError.notManaged(
                 "container \(found.name) exists but is not managed by Dormouse for agent \(instance)")
         }
-        if case .managed(let spec) = target, !found.isRunning, !found.isPaused,
-            !ContainerLabels.isCurrent(found.labels, for: spec)
-        {
+        if case .managed(let spec) = target, !ContainerLabels.isCurrent(found.labels, for: spec) {
             logger.info(
                 "container replaced: the agent's container definition changed",
                 metadata: ["container.id": "\(found.id)"])
-            try await runtime.remove(found.id, force: false)
+            try await runtime.remove(found.id, force: true)
             return try await create(spec)
         }
         adopt(found)

@@ -67,16 +67,33 @@ struct ManagedContainerTests {
         }
     }
 
-    @Test func aRunningContainerFromAnEarlierDefinitionIsLeftToFinishItsRun() async throws {
+    @Test func aRunningContainerFromAnEarlierDefinitionIsAdoptedUntilItsNextStart() async throws {
         let harness = Harness()
         let id = harness.runtime.addContainer(
             name: "dormouse-worker", image: "busybox", running: true,
             labels: ContainerLabels.forInstance("worker", spec: Self.earlier))
         let controller = harness.controller(target: .managed(Self.current))
         try await harness.run {
-            _ = try await controller.acquire()
+            // On boot a lazy worker's running container is adopted as it is and idles out.
+            await controller.reconcile()
+            #expect(await controller.snapshot.phase == .running)
             #expect(harness.runtime.callCount { if case .remove = $0 { true } else { false } } == 0)
             #expect(await controller.snapshot.containerID == id)
+        }
+    }
+
+    @Test func aHotWorkerFromAnEarlierDefinitionIsReplacedWhenItIsBroughtUp() async throws {
+        let harness = Harness()
+        let id = harness.runtime.addContainer(
+            name: "dormouse-worker", image: "busybox", running: true,
+            labels: ContainerLabels.forInstance("worker", spec: Self.earlier))
+        let controller = harness.controller(target: .managed(Self.current), policy: LifecyclePolicy(mode: .hot))
+        try await harness.run {
+            // Bringing a hot worker up starts it: no lease is held, so nothing dispatched runs in the old one.
+            _ = try await controller.start(trigger: .boot)
+            #expect(harness.runtime.container(id) == nil)
+            let replacement = try #require(harness.runtime.container("dormouse-worker"))
+            #expect(replacement.isRunning && ContainerLabels.isCurrent(replacement.labels, for: Self.current))
         }
     }
 
