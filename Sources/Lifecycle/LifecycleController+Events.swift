@@ -16,6 +16,10 @@ extension LifecycleController {
             if case .destroy = event.action, event.containerID == containerID { containerID = nil }
             apply(machine.containerExited())
         case .start:
+            // A container started under the name (an operator re-created theirs) is the one followed from now on.
+            if event.containerName == target.containerName, event.containerID != containerID {
+                adopt(id: event.containerID)
+            }
             apply(machine.containerStartedExternally())
         default:
             break

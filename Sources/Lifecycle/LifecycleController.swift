@@ -163,8 +163,12 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
     }
 
     func adopt(_ status: ContainerStatus) {
-        guard containerID != status.id else { return }
-        containerID = status.id
-        monitor.attach(self, matching: [target.containerName, status.id])
+        adopt(id: status.id)
+    }
+
+    func adopt(id: String) {
+        guard containerID != id else { return }
+        containerID = id
+        monitor.attach(self, matching: [target.containerName, id])
     }
 }

@@ -41,7 +41,8 @@ extension AgentRegistry {
         }
         if replacesController { entries[name]?.replacing = true }
         defer {
-            entries[name]?.replacing = false
+            // Only the change that set the mark clears it: a plain patch may come in while a replacement waits.
+            if replacesController { entries[name]?.replacing = false }
             pump(name)
         }
         entry.stored.definition = definition

@@ -38,6 +38,25 @@ struct LifecycleControllerEngineTests {
         }
     }
 
+    @Test func anOperatorsContainerReCreatedUnderItsNameIsFollowed() async throws {
+        let harness = Harness()
+        let old = harness.runtime.addContainer(name: "worker")
+        let controller = harness.controller()
+        try await harness.run {
+            _ = try await controller.acquire()
+            await controller.release()
+            // The operator replaces their container: `docker rm -f worker && docker run --name worker ...`.
+            try await harness.runtime.remove(old, force: true)
+            let new = harness.runtime.addContainer(name: "worker", running: true)
+            harness.runtime.emit(new, .start)
+            await harness.monitor.waitUntilDelivered(harness.runtime.emittedCount)
+            #expect(await controller.snapshot.containerID == new)
+            harness.runtime.externallyStop(new)
+            await harness.monitor.waitUntilDelivered(harness.runtime.emittedCount)
+            #expect(await controller.snapshot.phase == .stopped)
+        }
+    }
+
     @Test func managedContainerIsCreatedLabelledOnFirstNeed() async throws {
         let harness = Harness()
         let spec = ContainerSpec(name: "dormouse-worker", image: "busybox", command: ["sleep", "3600"])

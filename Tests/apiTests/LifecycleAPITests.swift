@@ -129,6 +129,8 @@ struct LifecycleAPITests {
             let second = try await client.send(.patch, "/agents/w1", json: #"{"container": {"env": {"A": "3"}}}"#)
             #expect(second.status == .conflict)
             #expect(second.json["detail"].string?.contains("being changed") == true)
+            // A change that keeps the container goes through, and does not let the task onto the old one.
+            #expect(try await client.send(.patch, "/agents/w1", json: #"{"max_queue": 50}"#).status == .ok)
 
             gate.open()
             #expect(try await patched.status == .ok)
