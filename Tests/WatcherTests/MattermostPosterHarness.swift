@@ -9,9 +9,10 @@ let mattermostTestToken = "tok-SECRET-4f9a2c"
 
 /// Runs `body` with a started Mattermost fake, a poster pointed at it that logs into memory (every level), and
 /// the poster's HTTP client; all are stopped afterwards, also when `body` throws. `now` is the fake's clock
-/// (before `advanceClock`).
+/// (before `advanceClock`). The request timeout guards against a hang; a loaded CI run once took 19 s for one
+/// request to the fake.
 func withMattermostPoster(
-    token: String = mattermostTestToken, requestTimeout: Duration = .seconds(10),
+    token: String = mattermostTestToken, requestTimeout: Duration = .seconds(60),
     now: @escaping @Sendable () -> Date = { Date() },
     _ body: (MattermostFake, MattermostPoster, InMemoryLogHandler.Store) async throws -> Void
 ) async throws {

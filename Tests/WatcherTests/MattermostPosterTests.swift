@@ -10,7 +10,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct MattermostPosterTests {
     func withPoster(
-        token: String = mattermostTestToken, requestTimeout: Duration = .seconds(10),
+        token: String = mattermostTestToken, requestTimeout: Duration = .seconds(60),
         now: @escaping @Sendable () -> Date = { Date() },
         _ body: (MattermostFake, MattermostPoster, InMemoryLogHandler.Store) async throws -> Void
     ) async throws {

@@ -76,7 +76,7 @@ actor UpdateRecorder {
 
     /// The first update (already recorded or future) matching `match`, or nil after `timeout`.
     func first(
-        timeout: Duration = .seconds(10), where match: @escaping @Sendable (SessionUpdate) -> Bool
+        timeout: Duration = .seconds(30), where match: @escaping @Sendable (SessionUpdate) -> Bool
     ) async -> SessionUpdate? {
         if let found = updates.first(where: match) { return found }
         let id = UUID()
@@ -96,7 +96,7 @@ actor UpdateRecorder {
     func count(of key: String) -> Int { updates.count { $0.key == key } }
 
     /// Returns true once at least `count` recorded updates concern `key`, false after `timeout`.
-    func waitFor(_ count: Int, of key: String, timeout: Duration = .seconds(10)) async -> Bool {
+    func waitFor(_ count: Int, of key: String, timeout: Duration = .seconds(30)) async -> Bool {
         guard self.count(of: key) < count else { return true }
         let id = UUID()
         return await withCheckedContinuation { continuation in

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import Registry
 import Synchronization
+import TestSupport
 import Testing
 
 /// `dormouse events`, run as the built binary: the history, and `--follow` resuming after a server restart.
@@ -48,7 +49,7 @@ struct CLIEventsTests {
         try await first.post("/agents/w1/start", expect: 409)
         try await first.post("/agents/w1/start", expect: 409)
         #expect(await follower.lines(2).count == 2)
-        first.stop()
+        await first.stopAndWait()
         let second = try await ServerProcess.start(port: port, database: database)
         defer { second.stop() }
         try await second.post("/agents/w1/start", expect: 409)
@@ -134,9 +135,14 @@ final class FollowingProcess: Sendable {
         }
     }
 
+    /// Sends SIGTERM without waiting (for `defer`); `stopAndWait` when the process must be gone.
     func stop() {
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+    }
+
+    func stopAndWait() async {
+        stop()
+        await process.waitForExit()
     }
 }
 
@@ -181,8 +187,13 @@ struct ServerProcess: Sendable {
         return Int(response.status.code)
     }
 
+    /// Sends SIGTERM without waiting (for `defer`); `stopAndWait` when the process must be gone.
     func stop() {
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+    }
+
+    func stopAndWait() async {
+        stop()
+        await process.waitForExit()
     }
 }

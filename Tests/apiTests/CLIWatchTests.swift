@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Registry
+import TestSupport
 import Testing
 
 @testable import api
@@ -101,7 +102,7 @@ struct CLIWatchTests {
         let finished = Process()
         finished.executableURL = URL(fileURLWithPath: "/bin/true")
         try finished.run()
-        finished.waitUntilExit()
+        await finished.waitForExit()
         try WatchInstance(pidFile: fixture.pidFile).writePID(finished.processIdentifier)
 
         let status = try await fixture.cli("watch", "status")
@@ -178,7 +179,7 @@ struct CLIWatchTests {
         #expect([200, 503].contains(answer.status))
         #expect(answer.health?.sessions == 0)
         process.terminate()
-        process.waitUntilExit()
+        await process.waitForExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         #expect(!FileManager.default.fileExists(atPath: portFile))
     }
