@@ -6,8 +6,9 @@ import NIOHTTP1
 
 /// `exec`: create an exec instance, read its output until it exits, then read its exit code.
 extension DockerEngineRuntime {
-    /// How often the exit code is read before giving up, and the pause between reads.
-    static let execExitPolls = (attempts: 10, pause: Duration.milliseconds(50))
+    /// How often an exec is re-read for what the engine records a moment late (its exit code, its PID), and
+    /// the pause between reads.
+    static let execPolls = (attempts: 10, pause: Duration.milliseconds(50))
 
     public func exec(_ container: String, _ request: ExecRequest) async throws -> ExecResult {
         let create = DockerEngineModels.ExecCreate(
@@ -54,11 +55,9 @@ extension DockerEngineRuntime {
     /// The host PID and container of a running exec; nil once it has ended. Just after it starts, the engine
     /// can report it running before it knows the PID, so that is re-read.
     private func process(ofExec id: String) async throws -> (pid: Int32, container: String)? {
-        let polls = Self.execExitPolls
+        let polls = Self.execPolls
         for attempt in 1...polls.attempts {
-            let (status, body) = try await request(.GET, "/exec/\(Self.percentEncoded(id))/json")
-            guard status == 200 else { throw Self.error(status: status, body: body) }
-            let inspect = try Self.decode(DockerEngineModels.ExecInspect.self, from: body)
+            let inspect = try await inspect(exec: id)
             guard inspect.running, let container = inspect.containerID else { return nil }
             if let pid = inspect.pid, pid > 0 { return (pid, container) }
             if attempt < polls.attempts { try await Task.sleep(for: polls.pause) }
@@ -97,15 +96,19 @@ extension DockerEngineRuntime {
 
     /// The exit code. The engine can record it a moment after the output ends, so a running exec is re-read.
     private func exitCode(ofExec id: String) async throws -> Int {
-        let polls = Self.execExitPolls
+        let polls = Self.execPolls
         for attempt in 1...polls.attempts {
-            let (status, body) = try await request(.GET, "/exec/\(Self.percentEncoded(id))/json")
-            guard status == 200 else { throw Self.error(status: status, body: body) }
-            let inspect = try Self.decode(DockerEngineModels.ExecInspect.self, from: body)
+            let inspect = try await inspect(exec: id)
             if !inspect.running, let exitCode = inspect.exitCode { return exitCode }
             if attempt < polls.attempts { try await Task.sleep(for: polls.pause) }
         }
         throw ContainerRuntimeError.invalidResponse("exec \(id) ended its output but still runs")
+    }
+
+    private func inspect(exec id: String) async throws -> DockerEngineModels.ExecInspect {
+        let (status, body) = try await request(.GET, "/exec/\(Self.percentEncoded(id))/json")
+        guard status == 200 else { throw Self.error(status: status, body: body) }
+        return try Self.decode(DockerEngineModels.ExecInspect.self, from: body)
     }
 
     /// A refused start. 404 (the exec instance is gone) means the container stopped since the exec was created.

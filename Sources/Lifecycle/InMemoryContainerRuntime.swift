@@ -164,6 +164,13 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
         }
     }
 
+    public var removeCount: Int {
+        callCount {
+            if case .remove = $0 { return true }
+            return false
+        }
+    }
+
     public func container(_ idOrName: String) -> Container? {
         state.withLock { Self.find(idOrName, in: $0) }
     }

@@ -62,7 +62,7 @@ struct ManagedContainerTests {
         let controller = harness.controller(target: .managed(Self.current))
         try await harness.run {
             _ = try await controller.acquire()
-            #expect(harness.runtime.callCount { if case .remove = $0 { true } else { false } } == 0)
+            #expect(harness.runtime.removeCount == 0)
             #expect(harness.runtime.container(id)?.isRunning == true)
         }
     }
@@ -77,7 +77,7 @@ struct ManagedContainerTests {
             // On boot a lazy worker's running container is adopted as it is and idles out.
             await controller.reconcile()
             #expect(await controller.snapshot.phase == .running)
-            #expect(harness.runtime.callCount { if case .remove = $0 { true } else { false } } == 0)
+            #expect(harness.runtime.removeCount == 0)
             #expect(await controller.snapshot.containerID == id)
         }
     }
@@ -123,7 +123,7 @@ struct ManagedContainerTests {
         await controller.shutdown()
         #expect(try await !controller.removeManagedContainer(), "\(what)")
         #expect(harness.runtime.container(id)?.isRunning == true, "\(what)")
-        #expect(harness.runtime.callCount { if case .remove = $0 { true } else { false } } == 0, "\(what)")
+        #expect(harness.runtime.removeCount == 0, "\(what)")
     }
 
     @Test func theFakeEngineRefusesToRemoveARunningContainerWithoutForce() async throws {
