@@ -1,10 +1,13 @@
-.PHONY: run test bench lint format bootstrap
+.PHONY: run test test-faults bench lint format bootstrap
 
 run:            ## install what is missing, build, start Dormouse (prints where it listens)
 	scripts/run.sh
 
 test:           ## install what is missing and run the whole suite against the real Docker engine
 	scripts/test.sh
+
+test-faults:    ## the fault suite alone: kill -9, engine restarts, schemathesis, the browser attack
+	scripts/test-faults.sh
 
 bench:          ## benchmarks (release build); figures go in BENCHMARKS.md
 	scripts/bench.sh

@@ -13,3 +13,5 @@ swift build --build-tests
 swift test --skip-build "$@"
 # The dashboard in a real headless browser, against the server binary the build just made.
 python3 Tests/browser/dashboard_test.py .build/debug/dormouse
+# The fault suite last: kill -9, engine restarts, schemathesis, the browser attack (scripts/test-faults.sh).
+DORMOUSE_FAULTS_BOOTSTRAPPED=1 scripts/test-faults.sh
