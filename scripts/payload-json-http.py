@@ -2,7 +2,8 @@
 """Server CPU per dispatch request for deep and large bodies, over real HTTP.
 
 Starts `dormouse serve` (the binary given, default .build/debug/dormouse) on a free port with a temporary
-database, declares an http agent on a busybox container (httpd answers every task), sends each body N times
+database, declares an http agent on a container of the test image that it starts without a network (so each task is
+stored, answered, then fails fast at delivery: the request path is what is measured), sends each body N times
 and reads the server's CPU time (utime + stime from /proc) around each batch. Needs the Docker engine and the
 test image (DORMOUSE_TEST_IMAGE, default dormouse-test/busybox:latest). Removes what it created.
 """
@@ -51,8 +52,9 @@ def main():
             except OSError:
                 time.sleep(0.1)
         name = f"bench-json-{os.getpid()}"
-        agent = {"name": name, "mode": "container", "lifecycle": "hot", "max_queue": 10000,
-                 "container": {"image": image, "command": ["httpd", "-f", "-p", "8080"]},
+        subprocess.run(["docker", "run", "-d", "--network", "none", "--label", "dev.dormouse.enable=true",
+                        "--name", name, image, "sleep", "3600"], check=True, stdout=subprocess.DEVNULL)
+        agent = {"name": name, "mode": "container", "max_queue": 10000, "container": {"name": name},
                  "dispatch": {"type": "http", "port": 8080, "path": "/"}}
         status, body = call(port, "POST", "/agents", json.dumps(agent))
         assert status == 201, (status, body)
@@ -71,6 +73,8 @@ def main():
             print(f"{label:<18} {','.join(map(str, sorted(statuses))):>6} {spent * 1000:18.1f}")
         call(port, "DELETE", f"/agents/{name}")
     finally:
+        subprocess.run(["docker", "rm", "-f", f"bench-json-{os.getpid()}"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
         server.terminate()
         server.wait(timeout=60)
 
