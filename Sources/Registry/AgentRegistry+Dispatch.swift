@@ -11,6 +11,13 @@ extension AgentRegistry {
     public func dispatch(to name: String, payload: JSONValue) async throws -> TaskRecord {
         try refuseWhenStopping()
         guard let found = entries[name] else { throw RegistryError.agentNotFound(name) }
+        // Whatever is stored must read back: a parsed payload is within the limit already, one built in code
+        // is checked here.
+        if payload.nestingDepth() > JSONValue.maximumDepth {
+            throw RegistryError.invalid([
+                .init(field: "payload", message: "nested deeper than \(JSONValue.maximumDepth) levels (the limit)")
+            ])
+        }
         if let problem = WorkerDelivery.payloadProblem(payload, for: found.stored.definition) {
             throw RegistryError.invalid([.init(field: "payload", message: problem)])
         }

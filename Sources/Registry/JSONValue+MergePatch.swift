@@ -4,11 +4,11 @@ extension JSONValue {
     /// replaces the value.
     public func merging(_ patch: JSONValue) -> JSONValue {
         guard case .object(let changes) = patch else { return patch }
-        var result: [String: JSONValue]
-        if case .object(let current) = self { result = current } else { result = [:] }
+        var result: JSONObject
+        if case .object(let current) = self { result = current } else { result = JSONObject() }
         for (key, change) in changes {
             if change == .null {
-                result.removeValue(forKey: key)
+                result[key] = nil
             } else {
                 result[key] = (result[key] ?? .null).merging(change)
             }

@@ -1,62 +1,32 @@
-import Foundation
-
-/// Any JSON value, as a task payload is: kept as given and handed on to the worker.
-public enum JSONValue: Sendable, Hashable, Codable {
+/// Any JSON value, as a task payload is: kept as given (numbers as written, members in order) and handed on
+/// to the worker. Read one with `JSONValue.parse` (strict, linear, depth-limited); write one with `jsonText`.
+public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
-    case integer(Int64)
-    case number(Double)
+    case number(JSONNumber)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let bool = try? container.decode(Bool.self) {
-            self = .bool(bool)
-        } else if let integer = try? container.decode(Int64.self) {
-            self = .integer(integer)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if let string = try? container.decode(String.self) {
-            self = .string(string)
-        } else if let array = try? container.decode([JSONValue].self) {
-            self = .array(array)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
+    /// A whole number.
+    public static func integer(_ value: Int64) -> JSONValue { .number(JSONNumber(value)) }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let bool): try container.encode(bool)
-        case .integer(let integer): try container.encode(integer)
-        case .number(let number): try container.encode(number)
-        case .string(let string): try container.encode(string)
-        case .array(let array): try container.encode(array)
-        case .object(let object): try container.encode(object)
-        }
-    }
+    /// A number from a double; `null` for infinities and NaN, which JSON cannot hold.
+    public static func double(_ value: Double) -> JSONValue { JSONNumber(value).map(JSONValue.number) ?? .null }
 
-    /// Compact JSON with sorted keys.
+    /// An object from a dictionary, keys sorted.
+    public static func object(_ dictionary: [String: JSONValue]) -> JSONValue { .object(JSONObject(dictionary)) }
+
+    /// Compact JSON: members in their order, numbers as written, strings with the escapes JSON requires.
     public var jsonText: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        var writer = JSONWriter()
+        writer.write(self)
+        return writer.text
     }
 
     /// What a worker receives: a string payload as the string itself, anything else as its JSON text.
     public var workerText: String {
         if case .string(let string) = self { return string }
         return jsonText
-    }
-
-    /// Parses JSON text (as stored in the database).
-    public static func parse(_ text: String) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }
 }

@@ -39,16 +39,16 @@ struct AgentsController<C: Clock<Duration>>: Sendable {
     /// Merges the patch into the stored definition and replaces it; the name cannot change.
     private func update(_ name: String, _ request: Request) async throws -> Response {
         let stored = try await registry.stored(name)
-        let patch = try JSONDecoder().decode(JSONValue.self, from: try await RequestJSON.body(of: request))
+        let patch = try await RequestJSON.parse(request)
         guard case .object(let changes) = patch else {
             throw Problem(.badRequest, "malformed-json", "a merge patch is a JSON object")
         }
         if let newName = changes["name"], newName != .string(name) {
             throw Problem(.unprocessableContent, "invalid", "name: an agent cannot be renamed; delete and declare it")
         }
-        let current = try JSONDecoder().decode(JSONValue.self, from: try JSONEncoder().encode(stored.definition))
-        let merged = try JSONEncoder().encode(current.merging(patch))
-        let definition = try JSONDecoder().decode(AgentDefinition.self, from: merged)
+        let current = try JSONValue.parse(stored.definitionJSON)
+        let merged = current.merging(patch).jsonText
+        let definition = try JSONDecoder().decode(AgentDefinition.self, from: Data(merged.utf8))
         return RequestJSON.response(jsonText: try await registry.update(definition).jsonText)
     }
 }

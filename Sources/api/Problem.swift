@@ -52,6 +52,8 @@ extension Problem {
             self.init(runtime: error)
         case let error as DecodingError:
             self.init(decoding: error)
+        case let error as JSONParseError:
+            self.init(parsing: error)
         case is NIOTooManyBytesError:
             self.init(
                 .contentTooLarge, "body-too-large", "the request body is over the \(RequestJSON.maximumBody)-byte limit"
@@ -99,6 +101,19 @@ extension Problem {
         }
     }
 
+    /// A body the strict parser refused: too deep is well-formed but over a limit (422); the rest is
+    /// malformed (400), with what is wrong and the byte offset. The body itself is never quoted.
+    private init(parsing error: JSONParseError) {
+        if error.isTooDeep {
+            self.init(.unprocessableContent, "too-deep", "the JSON is \(error)")
+            errors = [.init(field: "body", message: error.description)]
+        } else if error.isNumberOutOfRange {
+            self.init(.badRequest, "number-out-of-range", "the body is not valid JSON: \(error)")
+        } else {
+            self.init(.badRequest, "malformed-json", "the body is not valid JSON: \(error)")
+        }
+    }
+
     private init(decoding error: DecodingError) {
         func path(_ context: DecodingError.Context) -> String {
             guard !context.codingPath.isEmpty else { return "body" }
@@ -131,6 +146,7 @@ extension Problem {
         case is Double.Type: "a number"
         case is Bool.Type: "a boolean"
         case is [String].Type, is [Any].Type: "an array"
+        case is [String: JSONValue].Type: "an object"
         default: "a different type (\(type))"
         }
     }

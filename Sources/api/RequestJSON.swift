@@ -1,15 +1,28 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import Registry
 
 /// Reading JSON request bodies: at most 1 MiB, parsed strictly (see `Problem` for how failures answer).
+///
+/// Every body goes through `JSONValue.parse` first, which is linear in its size and refuses invalid UTF-8,
+/// numbers that overflow a double, duplicate keys and nesting past `JSONValue.maximumDepth`, each with the
+/// byte offset, before anything reads its fields.
 enum RequestJSON {
     /// The largest body the API reads; more is answered with 413.
     static let maximumBody = 1 << 20
 
-    /// Reads and decodes the body; an empty body is malformed JSON.
+    /// Reads the body and parses it strictly; `envelope` levels around the real content are not counted in
+    /// the depth limit (a dispatch body's `{"payload": ...}` is one).
+    static func parse(_ request: Request, envelope: Int = 0) async throws -> JSONValue {
+        let data = try await body(of: request)
+        return try JSONValue.parse(bytes: data, envelope: envelope)
+    }
+
+    /// Reads the body, checks it strictly, then decodes it (unknown fields and values as `T` says).
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         let data = try await body(of: request)
+        _ = try JSONValue.parse(bytes: data)
         return try JSONDecoder().decode(T.self, from: data)
     }
 

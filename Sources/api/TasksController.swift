@@ -18,23 +18,23 @@ struct TasksController<C: Clock<Duration>>: Sendable {
             guard let task = try await registry.task(id) else {
                 throw Problem(.notFound, "not-found", "no task with id \"\(id)\"")
             }
-            return try RequestJSON.response(task)
+            return RequestJSON.response(jsonText: task.jsonText)
         }
     }
 
     private func dispatch(_ name: String, _ request: Request) async throws -> Response {
         let wait = try Query.bool("wait", in: request) ?? false
-        let body = try await RequestJSON.decode(TaskRequest.self, from: request)
+        let body = try TaskRequest(json: try await RequestJSON.parse(request, envelope: TaskRequest.envelopeDepth))
         let task = try await registry.dispatch(to: name, payload: body.payload)
         let location: HTTPFields = [.location: "/tasks/\(task.id)"]
-        guard wait else { return try RequestJSON.response(task, status: .accepted, headers: location) }
+        guard wait else { return RequestJSON.response(jsonText: task.jsonText, status: .accepted, headers: location) }
         // A wait ends early on graceful shutdown, so SIGTERM is not held up by a long task: the task is then
         // answered as accepted, as it is.
         let latest = (try? await cancelWhenGracefulShutdown { try await registry.waitForTask(task.id) }) ?? nil
         if let latest, latest.status.isFinal {
-            return try RequestJSON.response(latest, status: .ok, headers: location)
+            return RequestJSON.response(jsonText: latest.jsonText, status: .ok, headers: location)
         }
-        return try RequestJSON.response(latest ?? task, status: .accepted, headers: location)
+        return RequestJSON.response(jsonText: (latest ?? task).jsonText, status: .accepted, headers: location)
     }
 
     private func list(_ name: String, _ request: Request) async throws -> Response {
@@ -47,6 +47,6 @@ struct TasksController<C: Clock<Duration>>: Sendable {
         let limit = try Query.integer("limit", in: request, range: 1...1_000) ?? 100
         let before = request.uri.queryParameters.get("before")
         let tasks = try await registry.tasks(of: name, status: status, before: before, limit: limit)
-        return try RequestJSON.response(["tasks": tasks])
+        return RequestJSON.response(jsonText: TaskRecord.listJSON(tasks))
     }
 }

@@ -19,7 +19,7 @@ struct CLITasksTests {
             #expect(waited.stderr.isEmpty, "no progress line when standard error is not a terminal")
 
             let json = try await cli("dispatch", "w1", #"{"b": [1, 2], "a": true}"#, "--wait", "--json")
-            #expect(json.json["output"].string == #"{"a":true,"b":[1,2]}"#, "\(json)")
+            #expect(json.json["output"].string == #"{"b":[1,2],"a":true}"#, "\(json)")
             #expect(json.json["cold_start"] == .bool(false))
 
             let piped = try await cli("dispatch", "w1", "-", "--wait", "--json", stdin: "from stdin\n")

@@ -35,7 +35,7 @@ struct TasksAPITests {
             #expect(try await client.get("/tasks/\(id)").json == task)
 
             let second = try await client.post("/agents/w1/tasks?wait=true", #"{"payload": {"b": [1, 2], "a": true}}"#)
-            #expect(second.json["output"].string == #"{"a":true,"b":[1,2]}"#)
+            #expect(second.json["output"].string == #"{"b":[1,2],"a":true}"#)
             #expect(second.json["cold_start"] == .bool(false))
             let list = try await client.get("/agents/w1/tasks").json["tasks"].array
             #expect(list.map { $0["id"] } == [second.json["id"], task["id"]])

@@ -131,6 +131,6 @@ struct AgentFlags: ParsableArguments {
 
     private static func withoutNulls(_ value: JSONValue?) -> [String: JSONValue] {
         guard case .object(let object)? = value else { return [:] }
-        return object.filter { $0.value != .null }
+        return object.dictionary.filter { $0.value != .null }
     }
 }

@@ -12,8 +12,8 @@ struct CLIClient: Sendable {
         var status: Int
         var body: Data
 
-        /// The body as JSON (`.null` when it is not JSON).
-        var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null }
+        /// The body as JSON (`.null` when it is not JSON); a task list holds payloads 3 levels down.
+        var json: JSONValue { (try? JSONValue.parse(bytes: body, envelope: 3)) ?? .null }
     }
 
     /// The request methods the commands use.

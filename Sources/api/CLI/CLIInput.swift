@@ -16,10 +16,10 @@ enum CLIInput {
     /// The JSON object in `path` (or standard input for `-`).
     static func object(_ path: String) throws -> [String: JSONValue] {
         let data = try data(path)
-        guard case .object(let object) = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+        guard case .object(let object) = try? JSONValue.parse(bytes: data) else {
             throw CLIError.invalidInput("\(path == "-" ? "standard input" : path) is not a JSON object")
         }
-        return object
+        return object.dictionary
     }
 
     /// A payload: the text parsed as JSON when it is valid JSON, else sent as a JSON string.

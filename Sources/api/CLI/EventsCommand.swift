@@ -76,9 +76,9 @@ struct EventsCommand: ServerCommand {
     private func print(id: Int64, data: String, output: CLIOutput) {
         guard case .object(var event) = (try? JSONValue.parse(data)) ?? .null else { return output.line(data) }
         event["id"] = .integer(id)
-        if output.json { return output.line(JSONValue.object(event).jsonText) }
+        if output.json { return output.line(JSONValue.object(event.dictionary).jsonText) }
         let time: String
-        if case .integer(let ts) = event["ts"] ?? .null {
+        if case .number(let number) = event["ts"] ?? .null, let ts = number.int64Value {
             time = Self.timeFormat.string(from: Date(timeIntervalSince1970: Double(ts) / 1_000))
         } else {
             time = "—"

@@ -14,19 +14,13 @@ extension JSONValue {
     }
 
     var intValue: Int64? {
-        switch self {
-        case .integer(let value): value
-        case .number(let value): Int64(exactly: value)
-        default: nil
-        }
+        if case .number(let number) = self { return number.int64Value }
+        return nil
     }
 
     var doubleValue: Double? {
-        switch self {
-        case .integer(let value): Double(value)
-        case .number(let value): value
-        default: nil
-        }
+        if case .number(let number) = self { return number.doubleValue }
+        return nil
     }
 
     var arrayValue: [JSONValue] {
@@ -41,7 +35,7 @@ extension JSONValue {
         switch self {
         case .null: "—"
         case .string(let string): string
-        case .integer(let value): String(value)
+        case .number(let number): number.literal
         case .bool(let value): value ? "yes" : "no"
         default: jsonText
         }

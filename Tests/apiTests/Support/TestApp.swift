@@ -82,7 +82,7 @@ struct APIClient: Sendable {
         var body: Data
 
         /// The body as JSON.
-        var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null }
+        var json: JSONValue { (try? JSONValue.parse(bytes: body, envelope: 3)) ?? .null }
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
@@ -167,19 +167,13 @@ extension JSONValue {
     }
 
     var int: Int? {
-        switch self {
-        case .integer(let value): Int(value)
-        case .number(let value): Int(exactly: value)
-        default: nil
-        }
+        if case .number(let number) = self { return number.int64Value.map(Int.init) }
+        return nil
     }
 
     var double: Double? {
-        switch self {
-        case .integer(let value): Double(value)
-        case .number(let value): value
-        default: nil
-        }
+        if case .number(let number) = self { return number.doubleValue }
+        return nil
     }
 
     var array: [JSONValue] {
