@@ -55,7 +55,9 @@ func wakeBenchmark() async throws {
     let rawName = "dormouse-bench-raw-\(suffix)"
     let lazyName = "dormouse-bench-lazy-\(suffix)"
     for name in [rawName, lazyName] {
-        _ = try await runtime.create(ContainerSpec(name: name, image: image, command: ["sleep", "3600"]))
+        _ = try await runtime.create(
+            ContainerSpec(
+                name: name, image: image, command: ["sleep", "3600"], labels: [ContainerLabels.enable: "true"]))
     }
     let timing = TimingRuntime(runtime)
     let monitor = ContainerEventMonitor(runtime: timing, logger: logger)

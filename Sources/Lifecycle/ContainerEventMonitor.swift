@@ -3,8 +3,9 @@ import ServiceLifecycle
 import Synchronization
 
 /// The one engine event subscription, however many instances: routes each container event to the instance
-/// that owns the container and settles readiness waits. Resubscribes with backoff when the engine goes away,
-/// replaying from the last event seen so a reconnect leaves no gap.
+/// that owns the container and settles readiness waits. When the engine goes away it probes it every
+/// `probeInterval` and resubscribes the moment it answers, replaying from the last event seen so a reconnect
+/// leaves no gap; a subscription that fails while the engine answers is retried with backoff.
 public final class ContainerEventMonitor: Service, Sendable {
     private struct Observation {
         var observer: any ContainerEventObserver
@@ -19,12 +20,19 @@ public final class ContainerEventMonitor: Service, Sendable {
         var subscriptions = 0
         var delivered = 0
         var deliveryWaiters = CountWaiters()
+        /// Readiness waits that fall back to `inspect` when the stream drops: reserved, then parked.
+        var nextLossWaiter: UInt64 = 0
+        var reservedLossWaiters: Set<UInt64> = []
+        var cancelledLossWaiters: Set<UInt64> = []
+        var lossWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
 
     private let runtime: any ContainerRuntime
     private let clock: any Clock<Duration>
     private let logger: Logger
     private let maximumBackoff: Duration
+    /// How often a down engine is probed, and a start confirmed with `inspect` while the stream is down.
+    public let probeInterval: Duration
     private let state = Mutex(State())
     let readiness = ReadinessWaiters()
 
@@ -32,11 +40,12 @@ public final class ContainerEventMonitor: Service, Sendable {
     /// started before the stream is connected (a dispatch right after boot) still has its events seen.
     public init(
         runtime: any ContainerRuntime, clock: any Clock<Duration> = ContinuousClock(), wallClock: WallClock = .system,
-        logger: Logger, maximumBackoff: Duration = .seconds(5)
+        logger: Logger, probeInterval: Duration = .milliseconds(100), maximumBackoff: Duration = .seconds(5)
     ) {
         self.runtime = runtime
         self.clock = clock
         self.logger = logger
+        self.probeInterval = probeInterval
         self.maximumBackoff = maximumBackoff
         let created = wallClock.nanosecondsSinceEpoch
         state.withLock { $0.lastEventTime = created }
@@ -57,6 +66,38 @@ public final class ContainerEventMonitor: Service, Sendable {
                 return false
             }
             if resumeNow { continuation.resume() }
+        }
+    }
+
+    /// Identifies the current subscription; it changes with every (re)subscription.
+    public var subscriptionMark: Int { subscriptionCount }
+
+    /// Returns once the subscription `mark` identifies is no longer connected: at once if the stream is down
+    /// or has been replaced since (events may have been lost in between), else when it drops. Returns early
+    /// when the calling task is cancelled.
+    public func waitUntilStreamLost(since mark: Int) async {
+        let id = state.withLock { state in
+            state.nextLossWaiter += 1
+            state.reservedLossWaiters.insert(state.nextLossWaiter)
+            return state.nextLossWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let parked = state.withLock { state in
+                    state.reservedLossWaiters.remove(id)
+                    let lost = !state.connected || state.subscriptions != mark
+                    guard state.cancelledLossWaiters.remove(id) == nil, !lost else { return false }
+                    state.lossWaiters[id] = continuation
+                    return true
+                }
+                if !parked { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                if state.reservedLossWaiters.remove(id) != nil { state.cancelledLossWaiters.insert(id) }
+                return state.lossWaiters.removeValue(forKey: id)
+            }
+            waiter?.resume()
         }
     }
 
@@ -85,31 +126,59 @@ public final class ContainerEventMonitor: Service, Sendable {
     }
 
     public func run() async throws {
-        var backoff = Duration.milliseconds(100)
-        var hadConnection = false
+        var backoff = Self.initialBackoff
+        // Every subscription but the first has instances re-read their containers: one made after a failed first
+        // try too, since their reading at boot may have failed with the engine.
+        var firstAttempt = true
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let since = state.withLock { $0.lastEventTime }
-            let reconnected = hadConnection
+            let reconnected = !firstAttempt
+            firstAttempt = false
             do {
                 try await cancelWhenGracefulShutdown {
                     try await self.consume(self.runtime.events(since: since), reconnected: reconnected)
                 }
-                hadConnection = true
-                backoff = .milliseconds(100)
+                backoff = Self.initialBackoff
                 if Task.isCancelled || Task.isShuttingDownGracefully { break }
                 logger.info("engine event stream ended; resubscribing")
             } catch is CancellationError {
                 break
             } catch {
-                if isConnected { hadConnection = true }
                 logger.warning("engine event stream failed", metadata: ["error": "\(error)"])
             }
             markDisconnected()
             guard !Task.isCancelled && !Task.isShuttingDownGracefully else { break }
-            try? await clock.sleep(for: backoff)
+            do {
+                // Waiting out a backoff after an engine restart made the first wake take seconds: an engine that
+                // was down is resubscribed as soon as it answers again.
+                if try await waitForEngine() {
+                    backoff = Self.initialBackoff
+                    continue
+                }
+                // It answers, yet the subscription failed or ended: back off, so a refusing engine is not hammered.
+                try await clock.sleep(for: backoff)
+            } catch {
+                break
+            }
             backoff = min(backoff * 2, maximumBackoff)
         }
         markDisconnected()
+    }
+
+    private static let initialBackoff = Duration.milliseconds(100)
+
+    /// Probes the engine every `probeInterval` until it answers; returns whether it had to wait. Throws only
+    /// when cancelled.
+    private func waitForEngine() async throws -> Bool {
+        var waited = false
+        while true {
+            try Task.checkCancellation()
+            if (try? await runtime.ping()) != nil { break }
+            waited = true
+            try await cancelWhenGracefulShutdown { try await self.clock.sleep(for: self.probeInterval) }
+        }
+        if waited { logger.info("engine answers again; resubscribing to its events") }
+        return waited
     }
 
     private func consume(
@@ -166,6 +235,11 @@ public final class ContainerEventMonitor: Service, Sendable {
     }
 
     private func markDisconnected() {
-        state.withLock { $0.connected = false }
+        let waiters = state.withLock { state in
+            state.connected = false
+            defer { state.lossWaiters = [:] }
+            return Array(state.lossWaiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
     }
 }

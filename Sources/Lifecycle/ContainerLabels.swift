@@ -1,5 +1,8 @@
-/// The labels Dormouse puts on containers it creates; a container is Dormouse's only if they match.
+/// The labels Dormouse puts on containers it creates, and the one an operator puts on a container of theirs
+/// to let Dormouse drive it; Dormouse drives no other container.
 public enum ContainerLabels {
+    /// An operator's container opts in to being started, stopped and exec'd into with `dev.dormouse.enable=true`.
+    public static let enable = "dev.dormouse.enable"
     /// Names the agent (instance) that owns the container.
     public static let agent = "dev.dormouse.agent"
     /// Marks the container as created by Dormouse.
@@ -15,6 +18,12 @@ public enum ContainerLabels {
     /// Whether `labels` say the container was created by Dormouse for `instance`.
     public static func belongs(_ labels: [String: String], to instance: String) -> Bool {
         labels[agent] == instance && labels[managed] == "true"
+    }
+
+    /// Whether an agent that names an existing container may drive one with `labels`: the operator opted it in,
+    /// or Dormouse created it.
+    public static func allowsDriving(_ labels: [String: String]) -> Bool {
+        labels[enable] == "true" || labels[managed] == "true"
     }
 
     /// Whether a container with `labels` was created from `spec` as it is now; one created before the

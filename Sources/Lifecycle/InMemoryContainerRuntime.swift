@@ -50,11 +50,12 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
 
     // MARK: Arranging the fake engine
 
-    /// Adds an existing container (as an operator would have created it).
+    /// Adds an existing container as an operator would have created it: opted in to Dormouse
+    /// (`dev.dormouse.enable=true`) unless `labels` says otherwise.
     @discardableResult
     public func addContainer(
         name: String, image: String = "test", running: Bool = false, hasHealthcheck: Bool = false,
-        labels: [String: String] = [:]
+        labels: [String: String] = [ContainerLabels.enable: "true"]
     ) -> String {
         state.withLock { state in
             state.nextID += 1
@@ -109,9 +110,14 @@ public final class InMemoryContainerRuntime: ContainerRuntime {
     }
 
     /// Simulates the engine going away: subscriptions end with an error and calls fail until `restartEngine`.
-    public func stopEngine() {
+    /// With `stoppingContainers`, it stops every running container as it shuts down, and the events of those
+    /// stops are lost with it (an engine keeps its events in memory), as a `systemctl restart docker` does.
+    public func stopEngine(stoppingContainers: Bool = false) {
         let subscribers = state.withLock { state in
             state.engineDown = true
+            if stoppingContainers {
+                for id in state.containers.keys { state.containers[id]?.isRunning = false }
+            }
             defer { state.subscribers = [:] }
             return Array(state.subscribers.values)
         }

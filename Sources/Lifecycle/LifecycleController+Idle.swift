@@ -43,6 +43,7 @@ extension LifecycleController {
     }
 
     func beginStop() {
+        stateEpoch &+= 1
         let idle = idleSince.map { $0.duration(to: clock.now) } ?? .zero
         transition = Task { await self.performStop(idle: idle) }
     }

@@ -3,6 +3,7 @@ import Logging
 /// Starting: resolve (or create) the container, start it, and wait for the engine to say it is ready.
 extension LifecycleController {
     func beginStart() {
+        stateEpoch &+= 1
         transition = Task { await self.performStart() }
     }
 
@@ -16,7 +17,7 @@ extension LifecycleController {
 
     private func performStart() async {
         let began = clock.now
-        currentRunSince = wallClock.nanosecondsSinceEpoch
+        eventsSince = wallClock.nanosecondsSinceEpoch
         do {
             try await withStartTimeout { try await self.startAndAwaitReady() }
             let latency = began.duration(to: clock.now)
@@ -61,15 +62,16 @@ extension LifecycleController {
         }
         let healthy = !status.hasHealthcheck || status.health == "healthy"
         if status.isRunning && healthy { return }
+        let stream = monitor.subscriptionMark
         let ticket = monitor.readiness.expect(
-            .init(containerID: status.id, requiresHealthy: status.hasHealthcheck, notBefore: currentRunSince))
+            .init(containerID: status.id, requiresHealthy: status.hasHealthcheck, notBefore: eventsSince))
         do {
             if !status.isRunning { try await runtime.start(status.id) }
         } catch {
             monitor.readiness.cancel(ticket)
             throw error
         }
-        try await monitor.readiness.wait(ticket)
+        try await awaitReady(ticket, containerID: status.id, requiresHealthy: status.hasHealthcheck, stream: stream)
     }
 
     /// Finds the container, creating it from the image when Dormouse manages it and it does not exist yet.
@@ -85,9 +87,8 @@ extension LifecycleController {
             guard case .managed(let spec) = target else { throw error }
             return try await create(spec)
         }
-        guard isOurs(found) else {
-            throw ContainerRuntimeError.notManaged(
-                "container \(found.name) exists but is not managed by Dormouse for agent \(instance)")
+        if let refusal = target.refusal(of: found, for: instance) {
+            throw ContainerRuntimeError.notManaged(refusal)
         }
         if case .managed(let spec) = target, !ContainerLabels.isCurrent(found.labels, for: spec) {
             logger.info(

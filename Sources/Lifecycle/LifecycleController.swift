@@ -20,8 +20,9 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
     private nonisolated let publishedPhase = Mutex(InstanceStateMachine.Phase.stopped)
     var waiters: [CheckedContinuation<AcquireOutcome, any Error>] = []
     var containerID: String?
-    /// Engine events older than the last start request belong to an earlier run of the container.
-    var currentRunSince: ContainerEvent.Timestamp = 0
+    /// Engine events older than this are reflected already: they belong to an earlier run of the container
+    /// (before the last start request) or came before its state was last read from the engine.
+    var eventsSince: ContainerEvent.Timestamp = 0
     var idleSince: C.Instant?
     var idleDeadline: C.Instant?
     var idleGeneration: UInt64 = 0
@@ -32,11 +33,20 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
     var stopTrigger = LifecycleTrigger.idle
     var lastStopFailure: ContainerRuntimeError?
     var retired = false
+    /// Whether the last transition the listeners were told of was a start (true) or a stop (false); nil when
+    /// this instance's transitions are not recorded, and then none is reconciled into an event.
+    var reportedRunning: Bool?
+    /// Bumped whenever Dormouse begins a start or stop and whenever an engine event changes the state, so an
+    /// engine reading taken before is not applied after it.
+    var stateEpoch: UInt64 = 0
 
+    /// `lastRecordedRunning` is what the audit log last recorded for the instance (true after a `lazy_start`,
+    /// false after a `lazy_stop` or nothing): a different engine state found later is reported as a
+    /// `reconcile` transition. Nil for an instance whose transitions are not recorded (nothing is reconciled).
     public init(
         instance: String, target: ContainerTarget, policy: LifecyclePolicy, runtime: any ContainerRuntime,
         monitor: ContainerEventMonitor, clock: C, wallClock: WallClock = .system,
-        listener: any LifecycleEventListener, logger: Logger
+        listener: any LifecycleEventListener, lastRecordedRunning: Bool? = nil, logger: Logger
     ) {
         self.instance = instance
         self.target = target
@@ -50,6 +60,7 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
         logger[metadataKey: "agent.name"] = "\(instance)"
         self.logger = logger
         self.machine = InstanceStateMachine(mode: policy.mode)
+        self.reportedRunning = lastRecordedRunning
         monitor.attach(self, matching: [target.containerName])
     }
 
@@ -84,21 +95,6 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
     /// Ends a lease; the last one out arms the idle timer (lazy workers).
     public func release() {
         apply(machine.release())
-    }
-
-    /// Reads the container's state from the engine and adopts it (on boot, or after an engine reconnect):
-    /// a running container becomes `running` (and idles out if lazy), a vanished one `stopped`.
-    public func reconcile() async {
-        do {
-            let status = try await runtime.inspect(containerID ?? target.containerName)
-            guard isOurs(status) else { return }
-            adopt(status)
-            apply(status.isRunning ? machine.containerStartedExternally() : machine.containerExited())
-        } catch let error as ContainerRuntimeError where error.isNotFound {
-            apply(machine.containerExited())
-        } catch {
-            logger.warning("could not read container state", metadata: ["error": "\(error)"])
-        }
     }
 
     /// Retires the controller: stops timers and work in progress, detaches from the engine events, and
@@ -152,14 +148,22 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
 
     func publish(_ kind: LifecycleEvent.Kind, trigger: LifecycleTrigger) async {
         guard !retired else { return }
+        // Before the await: a reconcile running meanwhile must see this transition as reported.
+        if reportedRunning != nil {
+            switch kind {
+            case .lazyStart: reportedRunning = true
+            case .lazyStop: reportedRunning = false
+            case .lazyStartFailed, .lazyStopFailed: break
+            }
+        }
         let event = LifecycleEvent(
             instance: instance, kind: kind, timestampMilliseconds: wallClock.millisecondsSinceEpoch, trigger: trigger)
         await listener.receive(event)
     }
 
+    /// Whether this instance may drive the container: an operator's that opted in, or the one it created.
     func isOurs(_ status: ContainerStatus) -> Bool {
-        guard case .managed = target else { return true }
-        return ContainerLabels.belongs(status.labels, to: instance)
+        target.refusal(of: status, for: instance) == nil
     }
 
     func adopt(_ status: ContainerStatus) {

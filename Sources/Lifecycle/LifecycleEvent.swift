@@ -63,6 +63,10 @@ public enum LifecycleTrigger: String, Sendable, Hashable, Codable {
     case idle
     /// Dormouse brought a hot worker up when it booted or the agent was declared.
     case boot
+    /// The engine's state differed from what was last recorded (a transition cut short by a kill, a stop the
+    /// engine made on its own, a container started or stopped outside Dormouse), and the difference was
+    /// recorded when Dormouse saw it: at boot, on an engine reconnect, or from an engine event.
+    case reconcile
 }
 
 /// A JSON scalar in an event's detail.

@@ -53,8 +53,13 @@ extension AgentDefinition {
         if let name = container.name, !Self.isValidContainerName(name) {
             errors.append(.init(field: "container.name", message: "must match [a-zA-Z0-9][a-zA-Z0-9_.-]+"))
         }
-        if let image = container.image, image.isEmpty || image.contains(where: \.isWhitespace) {
-            errors.append(.init(field: "container.image", message: "must be an image reference"))
+        if let image = container.image, !ImageReference.isValid(image) {
+            errors.append(
+                .init(
+                    field: "container.image",
+                    message:
+                        "must be a Docker image reference: [registry/]lowercase/path[:tag][@sha256:<64 hex>],"
+                        + " for example busybox:1.36"))
         }
         if container.image == nil && (container.command != nil || container.env != nil) {
             errors.append(

@@ -4,8 +4,10 @@ import Logging
 /// Declaring, reading, changing and deleting agents.
 extension AgentRegistry {
     /// Declares an agent; a container agent gets its controller (and a hot one is started in the background).
+    /// An existing container it may not drive is refused (`.invalid`, see `checkContainerAdmission`).
     public func create(_ definition: AgentDefinition) async throws -> AgentView {
         try definition.validate()
+        try await checkContainerAdmission(of: definition)
         let name = definition.name
         guard entries[name] == nil, !reservedNames.contains(name) else {
             throw RegistryError(.nameTaken, "an agent named \"\(name)\" already exists")
@@ -15,7 +17,7 @@ extension AgentRegistry {
         let stored = try await agentStore.insert(definition, at: wallClock.millisecondsSinceEpoch)
         // Counters left by an agent of this name that was deleted while a write was in flight start from zero.
         try await auditLog.forget(name)
-        install(Entry(stored: stored, controller: makeController(for: definition)))
+        install(Entry(stored: stored, controller: makeController(for: definition, recorded: .zero)))
         logger.info("agent declared", metadata: ["agent.name": "\(name)", "agent.mode": "\(definition.mode)"])
         return try await view(of: name)
     }
@@ -26,6 +28,9 @@ extension AgentRegistry {
     public func update(_ definition: AgentDefinition) async throws -> AgentView {
         try definition.validate()
         let name = definition.name
+        if entries[name]?.stored.definition.target != definition.target {
+            try await checkContainerAdmission(of: definition)
+        }
         guard var entry = entries[name] else { throw RegistryError.agentNotFound(name) }
         let old = entry.stored.definition
         let replacesController =
@@ -56,8 +61,10 @@ extension AgentRegistry {
                 await retiring.shutdown()
                 if old.target != definition.target { await removeContainer(of: retiring) }
             }
+            // What the retired controller reported is what the new one starts from.
+            let recorded = (try? await auditLog.metrics(for: name)) ?? .zero
             guard entries[name]?.stored.id == entry.stored.id else { throw RegistryError.agentNotFound(name) }
-            let controller = makeController(for: definition)
+            let controller = makeController(for: definition, recorded: recorded)
             entries[name]?.controller = controller
             if let controller { jobsContinuation.yield(kickoff(controller)) }
         }

@@ -87,8 +87,12 @@ public actor AgentRegistry<C: Clock<Duration>>: Service {
         if interrupted > 0 {
             logger.warning("tasks interrupted by a restart", metadata: ["task.count": "\(interrupted)"])
         }
+        // What the audit log last recorded of each instance, so a transition a kill cut short is reconciled.
+        let metrics = try await auditLog.allMetrics()
         for stored in try await agentStore.all() {
-            entries[stored.definition.name] = Entry(stored: stored, controller: makeController(for: stored.definition))
+            let name = stored.definition.name
+            let controller = makeController(for: stored.definition, recorded: metrics[name] ?? .zero)
+            entries[name] = Entry(stored: stored, controller: controller)
             sortedNames = nil
         }
         logger.info("agents loaded", metadata: ["agent.count": "\(entries.count)"])
@@ -130,13 +134,16 @@ public actor AgentRegistry<C: Clock<Duration>>: Service {
         }
     }
 
-    func makeController(for definition: AgentDefinition) -> LifecycleController<C>? {
+    /// The controller of a container agent; `recorded` is what the audit log holds of it (a lazy worker's
+    /// controller reports, with the `reconcile` trigger, an engine state that differs from it).
+    func makeController(for definition: AgentDefinition, recorded: InstanceMetrics) -> LifecycleController<C>? {
         guard let target = definition.target else { return nil }
         // Hot workers are neither counted nor audited: their lifecycle_metrics are null.
         let listener: any LifecycleEventListener =
             definition.isLazyContainer ? LifecycleEventListeners([auditLog, self.listener]) : self.listener
         return LifecycleController(
             instance: definition.name, target: target, policy: definition.policy, runtime: runtime, monitor: monitor,
-            clock: clock, wallClock: wallClock, listener: listener, logger: logger)
+            clock: clock, wallClock: wallClock, listener: listener,
+            lastRecordedRunning: definition.isLazyContainer ? recorded.recordedRunning : nil, logger: logger)
     }
 }

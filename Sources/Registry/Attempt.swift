@@ -25,7 +25,8 @@ struct Attempt: Sendable {
                 attempt.coldStart = lease.isColdStart
                 if case .cold(let wake) = lease { attempt.wake = wake }
             }
-            let container = await controller?.snapshot.containerID ?? definition.target?.containerName
+            // The container the lease is on, as the controller checked it: never one that took the name since.
+            let container = try await leasedContainer(controller, definition: definition)
             let seconds = definition.dispatch.timeoutSeconds
             attempt.outcome = .success(
                 try await withTimeout(seconds, clock: clock) {
@@ -36,6 +37,16 @@ struct Attempt: Sendable {
         }
         if leased { await controller?.release() }
         return attempt
+    }
+
+    private static func leasedContainer<C: Clock<Duration>>(
+        _ controller: LifecycleController<C>?, definition: AgentDefinition
+    ) async throws -> String? {
+        guard let controller else { return definition.target?.containerName }
+        guard let id = await controller.snapshot.containerID else {
+            throw ContainerRuntimeError.notFound("the agent's container went away before the task reached it")
+        }
+        return id
     }
 
     private static func withTimeout<C: Clock<Duration>>(

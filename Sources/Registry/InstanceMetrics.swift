@@ -3,6 +3,12 @@ import Lifecycle
 
 /// Per-instance lifecycle counters and the newest event (each new event replaces the previous one).
 public struct InstanceMetrics: Sendable, Hashable, Codable {
+    /// Whether the transitions recorded leave the container running: the newest is a start, or a stop that
+    /// failed (a start only fails from stopped and a stop only from running, so the failed ones change nothing).
+    public var recordedRunning: Bool {
+        lastEvent?.type == "lazy_start" || lastEvent?.type == "lazy_stop_failed"
+    }
+
     /// The newest lifecycle event of the instance. Its detail is kept as the stored JSON text, so listing
     /// many agents does not decode every one.
     public struct LastEvent: Sendable, Hashable, Codable {

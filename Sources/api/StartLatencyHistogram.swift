@@ -18,7 +18,8 @@ final class StartLatencyHistogram: LifecycleEventListener {
     var reading: Reading { state.withLock { $0 } }
 
     func receive(_ event: LifecycleEvent) async {
-        guard case .lazyStart(let latency) = event.kind else { return }
+        // A reconciled start has no measured latency.
+        guard case .lazyStart(let latency) = event.kind, event.trigger != .reconcile else { return }
         observe(seconds: latency.seconds)
     }
 

@@ -29,7 +29,8 @@ struct WakeFeed: LifecycleEventListener, Service {
     }
 
     func receive(_ event: LifecycleEvent) async {
-        guard case .lazyStart(let latency) = event.kind else { return }
+        // A reconciled start was found, not waited for: it is no wake.
+        guard case .lazyStart(let latency) = event.kind, event.trigger != .reconcile else { return }
         note(
             WorkerWake(
                 instance: event.instance, latency: latency,

@@ -4,11 +4,14 @@ import Testing
 
 @Suite("Lifecycle against the real engine", .enabled(if: DockerFixture.enabled))
 struct LifecycleDockerIntegrationTests {
-    /// A container that ignores nothing: docker-init as PID 1, so stops take milliseconds.
+    /// A container that ignores nothing: docker-init as PID 1, so stops take milliseconds. It is an operator's
+    /// container that opted in to Dormouse.
     static func makeWorker(_ runtime: DockerEngineRuntime, _ prefix: String) async throws -> String {
         let name = DockerFixture.uniqueName(prefix)
         _ = try await runtime.create(
-            ContainerSpec(name: name, image: DockerFixture.image, command: ["sleep", "3600"]))
+            ContainerSpec(
+                name: name, image: DockerFixture.image, command: ["sleep", "3600"],
+                labels: [ContainerLabels.enable: "true"]))
         return name
     }
 

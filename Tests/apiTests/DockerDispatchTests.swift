@@ -100,7 +100,9 @@ struct DockerDispatchTests {
         try await DockerFixture.withRuntime { runtime in
             try await DockerFixture.removing([created, operators], on: runtime) {
                 _ = try await runtime.create(
-                    ContainerSpec(name: operators, image: DockerFixture.image, command: ["sleep", "3600"]))
+                    ContainerSpec(
+                        name: operators, image: DockerFixture.image, command: ["sleep", "3600"],
+                        labels: [ContainerLabels.enable: "true"]))
                 try await TestApp(runtime: runtime).run { client in
                     #expect(try await client.post("/agents", agent).status == .created)
                     var task = try await client.post("/agents/greeter/tasks?wait=true", #"{"payload": 1}"#).json
