@@ -23,7 +23,7 @@ def fuzz(server, workdir, label, headers):
                "--report", "junit", "--report-junit-path", report]
     for header in headers:
         command += ["-H", header]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=600,
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=workdir,
                          env=dict(os.environ, SCHEMATHESIS_HOOKS=""))
     log = os.path.join(workdir, "schemathesis-%s.log" % label)
     with open(log, "w") as output:
