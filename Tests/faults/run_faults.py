@@ -54,6 +54,7 @@ def main(binary, names):
             finally:
                 if not engine.ping():  # a scenario that failed mid-restart leaves the engine down
                     engine.start()
+                engine.remove_containers()
             print("faults: %s %s in %.1f s" % (name, "passed" if results[-1][1] else "FAILED",
                                                time.monotonic() - started), flush=True)
     finally:
