@@ -159,7 +159,7 @@ extension AgentRegistry {
                 "could not record a task",
                 metadata: [
                     "task.id": "\(task.id)", "agent.name": "\(task.agent)", "task.status": "\(task.status.rawValue)",
-                    "error": "\(error)",
+                    "error": "\(LoggedError(error))",
                 ])
         }
     }

@@ -31,12 +31,9 @@ func buildApplication<C: Clock<Duration>>(
     try await registry.boot()
 
     let streamTokens = StreamTokens()
+    let allowedHosts = AllowedHosts(configuration)
     let router = Router()
-    router.addMiddleware {
-        LogRequestsMiddleware(.debug)
-        ProblemMiddleware()
-        BearerAuthMiddleware(token: configuration.apiToken, streamTokens: streamTokens)
-    }
+    try addEdgeMiddleware(to: router, configuration, allowedHosts: allowedHosts, streamTokens: streamTokens)
     HealthController(runtime: runtime, monitor: monitor, auditLog: auditLog).addRoutes(to: router)
     AgentsController(registry: registry).addRoutes(to: router)
     TasksController(registry: registry).addRoutes(to: router)
@@ -52,6 +49,7 @@ func buildApplication<C: Clock<Duration>>(
         configuration: .init(address: .hostname(host, port: configuration.port), serverName: "dormouse"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? 0
+            allowedHosts.listeningPort = port
             logger.notice("dormouse listening", metadata: ["http.url": "http://\(host):\(port)"])
             await onServerRunning(port)
         },

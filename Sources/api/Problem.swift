@@ -63,7 +63,7 @@ extension Problem {
         case let error as HTTPError:
             self.init(error.status, "http", error.body ?? error.status.reasonPhrase)
         default:
-            self.init(.internalServerError, "internal", "internal error: \(error)")
+            self.init(.internalServerError, "internal", "internal error: \(LoggedError(error))")
         }
     }
 

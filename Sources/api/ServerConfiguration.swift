@@ -13,6 +13,16 @@ import Registry
 /// - `DORMOUSE_AUDIT_RETENTION_DAYS` (integer ≥ 1, default `90`): lifecycle audit rows older than this are pruned.
 /// - `DORMOUSE_AUDIT_MAX_ROWS` (integer ≥ 1, default unset): keep at most this many audit rows.
 /// - `DORMOUSE_API_TOKEN` (string, default unset): the bearer token clients must send; never logged.
+/// - `DORMOUSE_READ_TOKEN` (string, default unset; needs `DORMOUSE_API_TOKEN`, must differ from it): a read-only
+///   bearer token, taken on GET routes, `/events`, `POST /events/token`, `/metrics` and the dashboard; 403 on
+///   the routes that change state. Never logged.
+/// - `DORMOUSE_ALLOWED_HOSTS` (comma-separated `host` or `host:port`, default unset): more names the server
+///   answers as, besides its bind address, `localhost`, `127.0.0.1` and `[::1]` with its port (a wildcard
+///   bind also answers as its interfaces' addresses); another `Host` is answered 421. A name without a port
+///   matches any port.
+/// - `DORMOUSE_CORS_ORIGINS` (comma-separated origins such as `https://grafana.example`, default unset): the
+///   only origins that get CORS headers and a preflight answer, and may change state from a browser. Unset:
+///   no CORS header is ever sent.
 /// - `DOCKER_HOST` (string, default `unix:///var/run/docker.sock`): the Docker Engine API endpoint,
 ///   `unix:///path` or `tcp://host:port`.
 /// - `LOG_LEVEL` (`trace`…`critical`, default `info`).
@@ -22,6 +32,10 @@ struct ServerConfiguration: Sendable {
     var host = "127.0.0.1"
     var port = 7070
     var apiToken: String?
+    /// The edge: the read-only token, extra `Host` names and CORS origins (see `ServerConfiguration+Edge`).
+    var readToken: String?
+    var allowedHosts: [HostAuthority] = []
+    var corsOrigins: [String] = []
     var databasePath = DormouseDatabase.defaultPath(environment: [:])
     var auditRetention = AuditRetention<ContinuousClock>.Policy()
     var dockerEndpoint = DockerEndpoint.localSocket
@@ -47,6 +61,7 @@ struct ServerConfiguration: Sendable {
             configuration.port = value
         }
         if let token = environment["DORMOUSE_API_TOKEN"], !token.isEmpty { configuration.apiToken = token }
+        try configuration.readEdge(from: environment)
         if let dockerHost = environment["DOCKER_HOST"], !dockerHost.isEmpty {
             guard let endpoint = DockerEndpoint(dockerHost: dockerHost) else {
                 throw ConfigurationError("DOCKER_HOST must be unix:///path or tcp://host:port, got \"\(dockerHost)\"")
@@ -80,14 +95,11 @@ struct ServerConfiguration: Sendable {
 
     /// Refuses to expose the API beyond this machine without a token.
     func validate() throws {
+        try validateEdge()
         guard apiToken == nil, !insecure, !Self.isLoopback(host) else { return }
         throw ConfigurationError(
             "refusing to listen on \(host) without DORMOUSE_API_TOKEN; set a token, bind to 127.0.0.1, or pass --insecure"
         )
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 }
 

@@ -59,6 +59,14 @@ struct OpenAPIValidator: Sendable {
         try checkBody(body, contentType: contentType, response: response.value, at: response.pointer)
     }
 
+    /// Throws when `body` does not match the reusable response `#/components/responses/<name>` (for answers no
+    /// operation declares, such as 405 to a method a path does not serve).
+    func validate(componentResponse name: String, contentType: String?, body: Data) throws {
+        let pointer = "#/components/responses/\(name)"
+        guard let response = resolve(pointer) else { throw Failure(schemaPointer: pointer, reason: "missing") }
+        try checkBody(body, contentType: contentType, response: response, at: pointer)
+    }
+
     /// Every (method, path template) the document declares, sorted by path; methods upper-case.
     var operations: [(method: String, path: String)] {
         paths.keys.sorted().flatMap { path in

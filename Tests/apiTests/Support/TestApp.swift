@@ -27,12 +27,20 @@ struct TestApp: Sendable {
     var runtime: any ContainerRuntime = InMemoryContainerRuntime(images: ["busybox"])
     var clock = TestClock()
     var token: String?
+    /// The read-only token (`DORMOUSE_READ_TOKEN`).
+    var readToken: String?
+    /// HummingbirdTesting's live client sends `Host: localhost` without the port, which the server only
+    /// answers as when told (real clients send the port).
+    var allowedHosts = [HostAuthority(host: "localhost", port: 80)]
+    var corsOrigins: [String] = []
     var databasePath: String?
     /// Real time instead of the test clock (to measure real start latencies against the engine).
     var realTime = false
     /// The session watcher, run in the same process as `serve --watch` does.
     var watch: WatchAssembly?
     let recorder = EventRecorder()
+    /// The app's logger (a test reads what was logged through an `InMemoryLogHandler`).
+    var logger = TestApp.logger
 
     /// Runs `body` with a client; the app shuts down gracefully when it returns.
     func run(_ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
@@ -41,6 +49,9 @@ struct TestApp: Sendable {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.apiToken = token
+        configuration.readToken = readToken
+        configuration.allowedHosts = allowedHosts
+        configuration.corsOrigins = corsOrigins
         configuration.databasePath = databasePath ?? folder.appendingPathComponent("dormouse.sqlite").path
         let database = try DormouseDatabase.open(path: configuration.databasePath)
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
@@ -53,12 +64,12 @@ struct TestApp: Sendable {
             if realTime {
                 try await buildApplication(
                     configuration: configuration, runtime: runtime, database: database, httpClient: httpClient,
-                    clock: ContinuousClock(), listeners: [recorder], watch: watch, logger: Self.logger
+                    clock: ContinuousClock(), listeners: [recorder], watch: watch, logger: logger
                 ).test(.live, test)
             } else {
                 try await buildApplication(
                     configuration: configuration, runtime: runtime, database: database, httpClient: httpClient,
-                    clock: clock, listeners: [recorder], watch: watch, logger: Self.logger
+                    clock: clock, listeners: [recorder], watch: watch, logger: logger
                 ).test(.live, test)
             }
         } catch {
