@@ -46,8 +46,10 @@ func buildApplication<C: Clock<Duration>>(
     let host = configuration.host
     var app = Application(
         router: router,
+        server: .guardedHTTP1(limits: configuration.connections, logger: logger),
         configuration: .init(address: .hostname(host, port: configuration.port), serverName: "dormouse"),
         onServerRunning: { channel in
+            await AcceptPauseHandler.install(on: channel, logger: logger)
             let port = channel.localAddress?.port ?? 0
             allowedHosts.listeningPort = port
             logger.notice("dormouse listening", metadata: ["http.url": "http://\(host):\(port)"])

@@ -62,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         var logger = Logger(label: "dormouse")
         logger.logLevel = configuration.logLevel
+        configuration.connections.maxConnections = Self.raiseOpenFileLimit(configuration.connections, logger: logger)
         let database = try DormouseDatabase.open(path: configuration.databasePath)
         logger.info("database ready", metadata: ["db.path": "\(configuration.databasePath)"])
         let client = DockerEngineRuntime.makeHTTPClient()
@@ -90,6 +91,26 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await client.shutdown()
         Self.close(database, logger: logger)
+    }
+
+    /// Raises the soft open-file limit to the hard one, so idle clients cannot use up the descriptors the database
+    /// and the engine need, and returns the connection cap that fits it.
+    private static func raiseOpenFileLimit(_ limits: ConnectionLimits, logger: Logger) -> Int {
+        let before = FileDescriptorLimit.current()
+        do {
+            let after = try FileDescriptorLimit.raiseSoftToHard()
+            let maximum = limits.resolvedMaxConnections()
+            logger.info(
+                "open-file limit",
+                metadata: [
+                    "fd.soft_before": "\(before?.soft ?? -1)", "fd.soft": "\(after.soft)", "fd.hard": "\(after.hard)",
+                    "connection.max": "\(maximum)",
+                ])
+            return maximum
+        } catch {
+            logger.warning("could not raise the open-file limit", metadata: ["error": "\(error)"])
+            return limits.resolvedMaxConnections()
+        }
     }
 
     /// Checkpoints and closes the database; a failure is logged (the next start replays the log instead).

@@ -26,6 +26,13 @@ import Registry
 /// - `DOCKER_HOST` (string, default `unix:///var/run/docker.sock`): the Docker Engine API endpoint,
 ///   `unix:///path` or `tcp://host:port`.
 /// - `LOG_LEVEL` (`trace`…`critical`, default `info`).
+/// - `DORMOUSE_HEADER_TIMEOUT_S` (seconds, fractions allowed, default `10`): a connection that has not sent a
+///   whole request head this long after opening (or after the first byte of its next request) is closed.
+/// - `DORMOUSE_IDLE_TIMEOUT_S` (seconds, fractions allowed, default `60`): a kept-alive connection with no request
+///   under way is closed after this; an event stream being written is never cut.
+/// - `DORMOUSE_MAX_CONNECTIONS` (integer ≥ 1, default half the open-file limit, at most 4096): connections open at
+///   once; one more is answered 503 with `Retry-After` and closed. `serve` raises the soft open-file limit to the
+///   hard one first.
 /// - `DORMOUSE_WATCH` (`1`/`true`/`yes` or `0`/`false`/`no`, default `0`; `serve --watch` sets it): also run the
 ///   session watcher in this process, posting to Mattermost; its settings come from `WatcherEnvironment`.
 struct ServerConfiguration: Sendable {
@@ -43,6 +50,8 @@ struct ServerConfiguration: Sendable {
     var insecure = false
     /// Run the session watcher in the same process (its health at `GET /watch/health`).
     var watch = false
+    /// Header and idle timeouts and the connection cap.
+    var connections = ConnectionLimits()
 
     /// Reads the variables above from `environment`; a malformed value is an error naming the variable.
     static func fromEnvironment(_ environment: [String: String]) throws -> ServerConfiguration {
@@ -75,6 +84,7 @@ struct ServerConfiguration: Sendable {
             }
             configuration.logLevel = value
         }
+        configuration.connections = try connectionLimits(environment)
         if let watch = environment["DORMOUSE_WATCH"], !watch.isEmpty {
             switch watch.lowercased() {
             case "1", "true", "yes": configuration.watch = true

@@ -38,6 +38,8 @@ struct TestApp: Sendable {
     var realTime = false
     /// The session watcher, run in the same process as `serve --watch` does.
     var watch: WatchAssembly?
+    /// Timeouts and the connection cap (short ones to test them).
+    var connections = ConnectionLimits()
     let recorder = EventRecorder()
     /// The app's logger (a test reads what was logged through an `InMemoryLogHandler`).
     var logger = TestApp.logger
@@ -52,6 +54,7 @@ struct TestApp: Sendable {
         configuration.readToken = readToken
         configuration.allowedHosts = allowedHosts
         configuration.corsOrigins = corsOrigins
+        configuration.connections = connections
         configuration.databasePath = databasePath ?? folder.appendingPathComponent("dormouse.sqlite").path
         let database = try DormouseDatabase.open(path: configuration.databasePath)
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)

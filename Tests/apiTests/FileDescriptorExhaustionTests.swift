@@ -1,0 +1,56 @@
+import Foundation
+import NIOCore
+import Testing
+
+/// `dormouse serve` in a child process with few descriptors, filled up with idle connections. CPU and
+/// recovery times are printed, not asserted: they depend on the machine's load.
+@Suite(
+    "Open files used up", .serialized, .timeLimit(.minutes(2)),
+    .enabled(if: LimitedServerProcess.isAvailable, "needs /usr/bin/prlimit, /proc and the built binary"))
+struct FileDescriptorExhaustionTests {
+    static let openFiles = 128
+
+    /// With no cap to stop them, idle connections use up every descriptor: the accept loop backs off instead
+    /// of spinning, and the server answers again once they close.
+    @Test func withEveryDescriptorUsedTheServerIdlesAndRecoversWhenTheyClose() async throws {
+        let server = try await LimitedServerProcess.start(
+            openFiles: Self.openFiles, variables: ["DORMOUSE_MAX_CONNECTIONS": "100000"])
+        defer { server.stop() }
+        var idle: [any Channel] = []
+        for _ in 0..<(Self.openFiles + 40) { idle.append(try await RawConnection.idle(port: server.port)) }
+        // Accepting happens in the server's own time: wait for it to reach the limit.
+        for _ in 0..<400 where server.openDescriptors < Self.openFiles { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(server.openDescriptors == Self.openFiles)
+        let cpu = try await server.cpuPercent(over: .seconds(3))
+        print("descriptors used up: server CPU \(String(format: "%.1f", cpu)) % of one core over 3 s")
+        let closed = ContinuousClock.now
+        for channel in idle { try? await channel.close() }
+        let answer = try await server.health()
+        print("descriptors used up: /health answered \(ContinuousClock.now - closed) after the clients closed")
+        #expect(answer.hasPrefix("HTTP/1.1 200"))
+        await server.stopAndWait()
+    }
+
+    /// With the default cap (half the descriptors) a connection over it is refused at once with 503, and the
+    /// header timeout frees the idle ones without the clients' help.
+    @Test func underTheDefaultCapIdleConnectionsAreRefusedThenTimedOut() async throws {
+        let server = try await LimitedServerProcess.start(
+            openFiles: Self.openFiles, variables: ["DORMOUSE_HEADER_TIMEOUT_S": "5"])
+        defer { server.stop() }
+        var idle: [any Channel] = []
+        defer { for channel in idle { channel.close(promise: nil) } }
+        for _ in 0..<(Self.openFiles / 2 + 8) { idle.append(try await RawConnection.idle(port: server.port)) }
+        var answer = try await server.health()
+        #expect(answer.hasPrefix("HTTP/1.1 503"))
+        let refused = ContinuousClock.now
+        let cpu = try await server.cpuPercent(over: .seconds(1))
+        print("at the cap: server CPU \(String(format: "%.1f", cpu)) % of one core over 1 s")
+        for _ in 0..<400 where !answer.hasPrefix("HTTP/1.1 200") {
+            answer = try await server.health()
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        print("at the cap: /health answered 200 \(ContinuousClock.now - refused) after a 503, the clients still open")
+        #expect(answer.hasPrefix("HTTP/1.1 200"))
+        await server.stopAndWait()
+    }
+}

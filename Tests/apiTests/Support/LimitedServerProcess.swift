@@ -1,0 +1,89 @@
+import Foundation
+import TestSupport
+
+/// `dormouse serve` as a child process under `prlimit --nofile=N:N`, with a database of its own, whose CPU time
+/// and open descriptors a test can read from `/proc`.
+struct LimitedServerProcess: Sendable {
+    let process: Process
+    let port: Int
+    let folder: URL
+
+    static var isAvailable: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit") && CLIProcess.binary != nil
+            && FileManager.default.fileExists(atPath: "/proc/self/stat")
+    }
+
+    /// Starts the server with at most `openFiles` descriptors and `variables` over a quiet default environment,
+    /// and returns once it answers `/health`.
+    static func start(openFiles: Int, variables: [String: String]) async throws -> LimitedServerProcess {
+        guard let binary = CLIProcess.binary else { throw CLIProcessError("the dormouse binary is not built") }
+        let port = try CLIEventsTests.freePort()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+        process.arguments = ["--nofile=\(openFiles):\(openFiles)", binary.path, "serve", "--port", "\(port)"]
+        process.environment = [
+            "PATH": "/usr/bin:/bin", "DORMOUSE_DB": folder.appendingPathComponent("d.sqlite").path,
+            "LOG_LEVEL": "error",
+        ].merging(variables) { _, given in given }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let server = LimitedServerProcess(process: process, port: port, folder: folder)
+        // Readiness of another process: ask until it answers.
+        for _ in 0..<400 {
+            if let answer = try? await server.health(), answer.hasPrefix("HTTP/1.1 200") { return server }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        server.stop()
+        throw CLIProcessError("dormouse serve did not answer on port \(port)")
+    }
+
+    /// `GET /health` on a new connection: the whole answer, once the server has sent it and closed.
+    func health() async throws -> String {
+        try await RawConnection.with(port: port) { connection in
+            // A refused connection may be answered and closed before the request is written.
+            try? await connection.send(
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n")
+            await connection.readToEnd()
+            return connection.received
+        }
+    }
+
+    /// Descriptors the server has open.
+    var openDescriptors: Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd").count) ?? 0
+    }
+
+    /// CPU time the server has used, user and system, from `/proc/PID/stat` (in clock ticks of 1/100 s).
+    var cpuTicks: Int {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return 0 }
+        // After the command name: state is field 3, utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+    }
+
+    /// The share of one core the server used over `window`, in percent.
+    func cpuPercent(over window: Duration) async throws -> Double {
+        let before = cpuTicks
+        let started = ContinuousClock.now
+        try await Task.sleep(for: window)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Double(cpuTicks - before) / 100 / seconds * 100
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func stopAndWait() async {
+        if process.isRunning { process.terminate() }
+        await process.waitForExit()
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
