@@ -2,8 +2,8 @@
 process it may kill -9, bounded waits, the API client and the SQLite reads.
 
 The suite never touches the engine the rest of the tests use: it starts its own dockerd on a socket, data
-root and exec root of its own (with its own containerd), with no bridge network, and removes all of it at
-the end, also when a scenario fails.
+root and exec root of its own (with its own containerd), in a network namespace of its own with no bridge
+network, and removes all of it at the end, also when a scenario fails.
 """
 import http.client
 import json
@@ -99,8 +99,10 @@ class PrivateEngine:
         """Starts dockerd and returns the monotonic time its API first answered."""
         os.makedirs(self.exec_root, exist_ok=True)
         log = open(self.log_path, "ab")
+        # In a network namespace of its own: a dockerd without a bridge (`--bridge=none`) deletes any interface
+        # named docker0 it can see at start, and the host's belongs to the engine the other tests use.
         self.process = subprocess.Popen(
-            ["dockerd", "--host", self.docker_host, "--data-root", self.data_root, "--exec-root", self.exec_root,
+            ["unshare", "--net", "dockerd", "--host", self.docker_host, "--data-root", self.data_root, "--exec-root", self.exec_root,
              "--pidfile", os.path.join(self.exec_root, "dockerd.pid"), "--iptables=false", "--bridge=none",
              "--containerd-namespace", "dormouse-faults", "--containerd-plugins-namespace",
              "dormouse-faults-plugins", "--cgroup-parent", "dormouse-faults"],
