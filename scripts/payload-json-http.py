@@ -7,7 +7,7 @@ stored, answered, then fails fast at delivery: the request path is what is measu
 and reads the server's CPU time (utime + stime from /proc) around each batch. Needs the Docker engine and the
 test image (DORMOUSE_TEST_IMAGE, default dormouse-test/busybox:latest). Removes what it created.
 """
-import http.client, json, os, socket, subprocess, sys, tempfile, time
+import http.client, json, os, socket, statistics, subprocess, sys, tempfile, threading, time
 
 binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/dormouse"
 image = os.environ.get("DORMOUSE_TEST_IMAGE", "dormouse-test/busybox:latest")
@@ -37,6 +37,30 @@ def call(port, method, path, body=None):
 
 def nested(depth):
     return "[" * depth + "1" + "]" * depth
+
+
+def health_under_load(port, name, seconds=10):
+    """The issue's denial of service: /health latency while four clients send deep bodies."""
+    stop = time.monotonic() + seconds
+    body = '{"payload": ' + nested(500) + "}"
+
+    def client():
+        while time.monotonic() < stop:
+            call(port, "POST", f"/agents/{name}/tasks", body)
+            time.sleep(0.5)
+
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    samples = []
+    while time.monotonic() < stop:
+        start = time.monotonic()
+        call(port, "GET", "/health")
+        samples.append((time.monotonic() - start) * 1000)
+        time.sleep(0.1)
+    for thread in threads:
+        thread.join()
+    return statistics.median(samples)
 
 
 def main():
@@ -71,6 +95,7 @@ def main():
                 statuses.add(call(port, "POST", f"/agents/{name}/tasks", body)[0])
             spent = (cpu(server.pid) - before) / count
             print(f"{label:<18} {','.join(map(str, sorted(statuses))):>6} {spent * 1000:18.1f}")
+        print(f"/health p50 while 4 clients send depth-500 bodies at 2/s each: {health_under_load(port, name):.1f} ms")
         call(port, "DELETE", f"/agents/{name}")
     finally:
         subprocess.run(["docker", "rm", "-f", f"bench-json-{os.getpid()}"], stdout=subprocess.DEVNULL,

@@ -6,6 +6,11 @@ extension JSONParser {
         let start = index
         while index < bytes.count {
             let byte = bytes[index]
+            // Printable ASCII other than a quote or a backslash, the common case, needs no further look.
+            if byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                index += 1
+                continue
+            }
             if byte == UInt8(ascii: "\"") {
                 index += 1
                 // Already checked to be UTF-8, so decoding changes nothing.

@@ -57,6 +57,23 @@ struct CLITasksTests {
         }
     }
 
+    @Test func payloadsAreShownByteExactAndTooDeepIsRefusedBeforeSending() async throws {
+        try await TestApp().run { client in
+            let cli = CLIProcess(port: client.client.port)
+            _ = try await cli("agents", "create", "w1", "--image", "busybox", "--exec", "worker")
+            let payload = #"{"n":12345678901234567890,"x":1.0,"z":-0.0,"a":[1E+2]}"#
+            let sent = try await cli("dispatch", "w1", payload, "--wait")
+            #expect(sent.stdout.contains("payload  \(payload)\n"), "\(sent)")
+            #expect(sent.stdout.hasSuffix("output:\n\(payload)\n"))
+
+            let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
+            let refused = try await cli("dispatch", "w1", deep)
+            #expect(refused.status == 65, "\(refused)")
+            #expect(refused.stderr.contains("64 levels"))
+            #expect(try await client.get("/agents/w1/tasks").json["tasks"].array.count == 1)
+        }
+    }
+
     @Test func aTaskThatFailsExits2() async throws {
         try await TestApp().run { client in
             let cli = CLIProcess(port: client.client.port)

@@ -22,8 +22,13 @@ enum CLIInput {
         return object.dictionary
     }
 
-    /// A payload: the text parsed as JSON when it is valid JSON, else sent as a JSON string.
-    static func payload(_ text: String) -> JSONValue {
-        (try? JSONValue.parse(text)) ?? .string(text)
+    /// A payload: the text parsed as JSON when it is valid JSON, else sent as a JSON string. JSON nested
+    /// past the server's limit is refused here rather than sent as a string by surprise.
+    static func payload(_ text: String) throws -> JSONValue {
+        switch Result(catching: { () throws(JSONParseError) in try JSONValue.parse(text) }) {
+        case .success(let value): return value
+        case .failure(let error) where error.isTooDeep: throw CLIError.invalidInput("the payload is \(error)")
+        case .failure: return .string(text)
+        }
     }
 }

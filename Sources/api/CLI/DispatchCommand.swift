@@ -48,10 +48,10 @@ struct DispatchCommand: ServerCommand {
     }
 
     private func readPayload() throws -> JSONValue {
-        guard payload == "-" else { return CLIInput.payload(payload) }
+        guard payload == "-" else { return try CLIInput.payload(payload) }
         var text = String(decoding: try CLIInput.data("-"), as: UTF8.self)
         if text.hasSuffix("\n") { text.removeLast() }
-        return CLIInput.payload(text)
+        return try CLIInput.payload(text)
     }
 
     /// "waking NAME" when its container is stopped (a cold start is coming), else "waiting for NAME".
