@@ -13,5 +13,7 @@ swift build --build-tests
 swift test --skip-build "$@"
 # The dashboard in a real headless browser, against the server binary the build just made.
 python3 Tests/browser/dashboard_test.py .build/debug/dormouse
+# A page on another origin tries the browser-to-host attack (issue 13) in the same browser: it must fail.
+python3 Tests/browser/cross_origin_test.py .build/debug/dormouse
 # The fault suite last: kill -9, engine restarts, schemathesis, the browser attack (scripts/test-faults.sh).
 DORMOUSE_FAULTS_BOOTSTRAPPED=1 scripts/test-faults.sh

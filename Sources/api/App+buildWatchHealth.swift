@@ -9,7 +9,7 @@ func buildWatchHealthApplication(
 ) -> some ApplicationProtocol {
     let router = Router()
     router.addMiddleware {
-        LogRequestsMiddleware(.debug)
+        RequestLogMiddleware()
         ProblemMiddleware()
     }
     health.addRoutes(to: router, path: "/health", degradedStatus: .serviceUnavailable)

@@ -11,7 +11,7 @@ import Testing
 @Suite("Browser attacks", .timeLimit(.minutes(1)))
 struct BrowserAttackTests {
     static let hostAgent =
-        #"{"name": "pwn", "mode": "host", "dispatch": {"type": "exec", "argv": ["/bin/echo", "pwned"]}}"#
+        #"{"name": "pwn", "mode": "host", "dispatch": {"type": "command", "argv": ["/bin/echo", "pwned"]}}"#
     static let evil = ("Origin", "http://evil.example")
     static let textPlain = ("Content-Type", "text/plain;charset=UTF-8")
 
