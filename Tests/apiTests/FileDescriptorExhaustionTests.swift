@@ -10,6 +10,13 @@ import Testing
 struct FileDescriptorExhaustionTests {
     static let openFiles = 128
 
+    @Test func serveRaisesTheSoftOpenFileLimitToTheHardOne() async throws {
+        let server = try await LimitedServerProcess.start(openFiles: 100, hardOpenFiles: 300)
+        defer { server.stop() }
+        #expect(server.softOpenFileLimit == 300)
+        await server.stopAndWait()
+    }
+
     /// With no cap to stop them, idle connections use up every descriptor: the accept loop backs off instead
     /// of spinning, and the server answers again once they close.
     @Test func withEveryDescriptorUsedTheServerIdlesAndRecoversWhenTheyClose() async throws {
