@@ -10,6 +10,13 @@ import Testing
 struct FileDescriptorExhaustionTests {
     static let openFiles = 128
 
+    @Test func serveRaisesTheSoftOpenFileLimitToTheHardOne() async throws {
+        let server = try await LimitedServerProcess.start(openFiles: 100, hardOpenFiles: 300)
+        defer { server.stop() }
+        #expect(server.softOpenFileLimit == 300)
+        await server.stopAndWait()
+    }
+
     /// With no cap to stop them, idle connections use up every descriptor: the accept loop backs off instead
     /// of spinning, and the server answers again once they close.
     @Test func withEveryDescriptorUsedTheServerIdlesAndRecoversWhenTheyClose() async throws {
@@ -20,7 +27,8 @@ struct FileDescriptorExhaustionTests {
         for _ in 0..<(Self.openFiles + 40) { idle.append(try await RawConnection.idle(port: server.port)) }
         // Accepting happens in the server's own time: wait for it to reach the limit.
         for _ in 0..<400 where server.openDescriptors < Self.openFiles { try await Task.sleep(for: .milliseconds(25)) }
-        #expect(server.openDescriptors == Self.openFiles)
+        // At least: descriptors inherited from the test process can sit above the limit.
+        #expect(server.openDescriptors >= Self.openFiles)
         let cpu = try await server.cpuPercent(over: .seconds(3))
         print("descriptors used up: server CPU \(String(format: "%.1f", cpu)) % of one core over 3 s")
         let closed = ContinuousClock.now

@@ -13,16 +13,20 @@ struct LimitedServerProcess: Sendable {
             && FileManager.default.fileExists(atPath: "/proc/self/stat")
     }
 
-    /// Starts the server with at most `openFiles` descriptors and `variables` over a quiet default environment,
-    /// and returns once it answers `/health`.
-    static func start(openFiles: Int, variables: [String: String]) async throws -> LimitedServerProcess {
+    /// Starts the server with at most `openFiles` descriptors (its soft limit; the hard one is `hardOpenFiles`,
+    /// the same by default) and `variables` over a quiet default environment, and returns once it answers `/health`.
+    static func start(openFiles: Int, hardOpenFiles: Int? = nil, variables: [String: String] = [:]) async throws
+        -> LimitedServerProcess
+    {
         guard let binary = CLIProcess.binary else { throw CLIProcessError("the dormouse binary is not built") }
         let port = try CLIEventsTests.freePort()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-        process.arguments = ["--nofile=\(openFiles):\(openFiles)", binary.path, "serve", "--port", "\(port)"]
+        process.arguments = [
+            "--nofile=\(openFiles):\(hardOpenFiles ?? openFiles)", binary.path, "serve", "--port", "\(port)",
+        ]
         process.environment = [
             "PATH": "/usr/bin:/bin", "DORMOUSE_DB": folder.appendingPathComponent("d.sqlite").path,
             "LOG_LEVEL": "error",
@@ -49,6 +53,13 @@ struct LimitedServerProcess: Sendable {
             await connection.readToEnd()
             return connection.received
         }
+    }
+
+    /// The soft open-file limit in force in the server, from `/proc/PID/limits`.
+    var softOpenFileLimit: Int? {
+        let limits = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/limits", encoding: .utf8)
+        let line = limits?.split(separator: "\n").first { $0.hasPrefix("Max open files") }
+        return line?.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first.flatMap { Int($0) }
     }
 
     /// Descriptors the server has open.

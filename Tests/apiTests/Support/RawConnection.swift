@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A bare TCP connection to a server on loopback: sends bytes as given and reads what comes back, to test
 /// what HTTP clients hide (a request head that never ends, a server that closes, an answer sent unasked).
@@ -11,10 +12,13 @@ final class RawConnection {
     /// The server closed (or reset) the connection.
     private(set) var isClosed = false
 
+    private let channel: any Channel
+
     private init(
-        iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
+        channel: any Channel, iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) {
+        self.channel = channel
         self.iterator = iterator
         self.outbound = outbound
     }
@@ -28,7 +32,8 @@ final class RawConnection {
                 }
             }
         return try await channel.executeThenClose { inbound, outbound in
-            try await body(RawConnection(iterator: inbound.makeAsyncIterator(), outbound: outbound))
+            try await body(
+                RawConnection(channel: channel.channel, iterator: inbound.makeAsyncIterator(), outbound: outbound))
         }
     }
 
@@ -42,16 +47,32 @@ final class RawConnection {
         try await outbound.write(ByteBuffer(string: text))
     }
 
-    /// Reads until `text` has been received or the server closes; returns whether `text` came.
+    /// Reads until `text` has been received or the server closes; returns whether `text` came. Past `limit` the
+    /// connection is closed from this side, so a server that never answers fails the test instead of hanging it.
     @discardableResult
-    func read(until text: String) async -> Bool {
-        while !received.contains(text), !isClosed { await readOnce() }
+    func read(until text: String, within limit: Duration = .seconds(10)) async -> Bool {
+        _ = await withDeadline(limit) { while !self.received.contains(text), !self.isClosed { await self.readOnce() } }
         return received.contains(text)
     }
 
-    /// Reads until the server closes the connection.
-    func readToEnd() async {
-        while !isClosed { await readOnce() }
+    /// Reads until the server closes the connection; returns `false` if it has not within `limit` (the connection
+    /// is then closed from this side).
+    @discardableResult
+    func readToEnd(within limit: Duration = .seconds(10)) async -> Bool {
+        await withDeadline(limit) { while !self.isClosed { await self.readOnce() } }
+    }
+
+    /// Runs `body`; returns `false` if `limit` passed first, having closed the connection to end it.
+    private func withDeadline(_ limit: Duration, _ body: () async -> Void) async -> Bool {
+        let expired = ManagedFlag()
+        let channel = self.channel
+        let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(limit)) {
+            expired.set()
+            channel.close(promise: nil)
+        }
+        await body()
+        deadline.cancel()
+        return !expired.isSet
     }
 
     private func readOnce() async {
@@ -82,4 +103,11 @@ extension RawConnection {
             }
         }
     }
+}
+
+/// A flag set once from an event loop and read from the test.
+private final class ManagedFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
 }

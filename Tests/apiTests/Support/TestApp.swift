@@ -38,8 +38,9 @@ struct TestApp: Sendable {
     var realTime = false
     /// The session watcher, run in the same process as `serve --watch` does.
     var watch: WatchAssembly?
-    /// Timeouts and the connection cap (short ones to test them).
-    var connections = ConnectionLimits()
+    /// Timeouts and the connection cap. Long by default: on a loaded machine a test's first request can come more
+    /// than the 10 s header timeout after the test client connected (seen: 25 tests lost their connection at once).
+    var connections = ConnectionLimits(headerTimeout: .seconds(600), idleTimeout: .seconds(600))
     let recorder = EventRecorder()
     /// The app's logger (a test reads what was logged through an `InMemoryLogHandler`).
     var logger = TestApp.logger
