@@ -6,6 +6,7 @@ extension AgentRegistry {
     /// Declares an agent; a container agent gets its controller (and a hot one is started in the background).
     public func create(_ definition: AgentDefinition) async throws -> AgentView {
         try definition.validate()
+        try refuseDisabledHostAgent(definition)
         let name = definition.name
         guard entries[name] == nil, !reservedNames.contains(name) else {
             throw RegistryError(.nameTaken, "an agent named \"\(name)\" already exists")
@@ -25,6 +26,7 @@ extension AgentRegistry {
     /// old definition is removed, so the next start creates it from the new one.
     public func update(_ definition: AgentDefinition) async throws -> AgentView {
         try definition.validate()
+        try refuseDisabledHostAgent(definition)
         let name = definition.name
         guard var entry = entries[name] else { throw RegistryError.agentNotFound(name) }
         let old = entry.stored.definition

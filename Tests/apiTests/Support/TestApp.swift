@@ -32,6 +32,8 @@ struct TestApp: Sendable {
     var realTime = false
     /// The session watcher, run in the same process as `serve --watch` does.
     var watch: WatchAssembly?
+    /// `DORMOUSE_ALLOW_HOST_AGENTS`: tests that declare host-mode agents turn it on.
+    var allowsHostAgents = false
     let recorder = EventRecorder()
 
     /// Runs `body` with a client; the app shuts down gracefully when it returns.
@@ -41,6 +43,7 @@ struct TestApp: Sendable {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.apiToken = token
+        configuration.allowsHostAgents = allowsHostAgents
         configuration.databasePath = databasePath ?? folder.appendingPathComponent("dormouse.sqlite").path
         let database = try DormouseDatabase.open(path: configuration.databasePath)
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
