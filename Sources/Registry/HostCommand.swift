@@ -70,8 +70,6 @@ struct HostCommand: Sendable {
     /// thread that spawns it, and the threads of Dispatch and of the cooperative pool block most signals
     /// (SIGCHLD and SIGTERM among them): spawned from one, a shell waiting for its children never woke.
     private static func launch(_ process: Process) async throws {
-        // Process is not Sendable; it is handed to the thread and only used again once `run()` has returned.
-        nonisolated(unsafe) let process = process
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let thread = Thread {
                 var unblocked = sigset_t()
