@@ -7,6 +7,7 @@ extension AgentRegistry {
     /// An existing container it may not drive is refused (`.invalid`, see `checkContainerAdmission`).
     public func create(_ definition: AgentDefinition) async throws -> AgentView {
         try definition.validate()
+        try refuseDisabledHostAgent(definition)
         try await checkContainerAdmission(of: definition)
         let name = definition.name
         guard entries[name] == nil, !reservedNames.contains(name) else {
@@ -27,6 +28,7 @@ extension AgentRegistry {
     /// old definition is removed, so the next start creates it from the new one.
     public func update(_ definition: AgentDefinition) async throws -> AgentView {
         try definition.validate()
+        try refuseDisabledHostAgent(definition)
         let name = definition.name
         if entries[name]?.stored.definition.target != definition.target {
             try await checkContainerAdmission(of: definition)

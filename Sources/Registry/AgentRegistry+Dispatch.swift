@@ -7,10 +7,12 @@ import Synchronization
 extension AgentRegistry {
     /// Accepts a task for the agent: persisted as `queued` and run when its turn comes. Throws `.notFound`,
     /// `.invalid` (a payload the worker cannot take), `.queueFull`, `.engineUnavailable` (a stopped
-    /// container agent while the engine is unreachable) or `.shuttingDown`.
+    /// container agent while the engine is unreachable), `.hostAgentsDisabled` (a stored host-mode agent on a
+    /// server that no longer allows them) or `.shuttingDown`.
     public func dispatch(to name: String, payload: JSONValue) async throws -> TaskRecord {
         try refuseWhenStopping()
         guard let found = entries[name] else { throw RegistryError.agentNotFound(name) }
+        try refuseDisabledHostAgent(found.stored.definition)
         // Whatever is stored must read back: a parsed payload is within the limit already, one built in code
         // is checked here.
         if payload.nestingDepth() > JSONValue.maximumDepth {

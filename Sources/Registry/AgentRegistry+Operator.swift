@@ -34,7 +34,9 @@ extension AgentRegistry {
     }
 
     /// Starts the agent's container if it is stopped; a lazy worker then idles out as after a task.
+    /// A host-mode agent has nothing to start (`.conflict`), or is refused first when host agents are disabled.
     public func start(_ name: String) async throws -> OperatorResult {
+        if let definition = entries[name]?.stored.definition { try refuseDisabledHostAgent(definition) }
         let controller = try controller(of: name, for: "start")
         let outcome = try await controller.start(trigger: .operator)
         var wake: Double?

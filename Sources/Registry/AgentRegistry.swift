@@ -44,6 +44,8 @@ public actor AgentRegistry<C: Clock<Duration>>: Service {
     let wallClock: WallClock
     let logger: Logger
     let statistics: TaskStatistics
+    /// Whether host-mode agents may be declared and run; when not, stored ones are kept but refused.
+    public nonisolated let allowsHostAgents: Bool
 
     var entries: [String: Entry] = [:]
     /// Agent names in order, dropped when an agent is added or removed (sorting 1,000 names per list showed).
@@ -60,10 +62,12 @@ public actor AgentRegistry<C: Clock<Duration>>: Service {
     nonisolated let jobsContinuation: AsyncStream<Job>.Continuation
 
     /// A registry over `database`; `listener` receives every lifecycle event after the audit log has it.
+    /// Host-mode agents are refused unless `allowsHostAgents`.
     public init(
         database: DatabasePool, auditLog: SQLiteAuditLog, runtime: any ContainerRuntime,
         monitor: ContainerEventMonitor, delivery: WorkerDelivery, listener: any LifecycleEventListener,
-        clock: C, wallClock: WallClock = .system, statistics: TaskStatistics = TaskStatistics(), logger: Logger
+        clock: C, wallClock: WallClock = .system, statistics: TaskStatistics = TaskStatistics(),
+        allowsHostAgents: Bool = false, logger: Logger
     ) {
         self.agentStore = AgentStore(database: database)
         self.taskStore = TaskStore(database: database)
@@ -75,6 +79,7 @@ public actor AgentRegistry<C: Clock<Duration>>: Service {
         self.clock = clock
         self.wallClock = wallClock
         self.statistics = statistics
+        self.allowsHostAgents = allowsHostAgents
         self.logger = logger
         (jobs, jobsContinuation) = AsyncStream.makeStream(of: Job.self)
     }
@@ -132,6 +137,11 @@ public actor AgentRegistry<C: Clock<Duration>>: Service {
         case .reconcile(let controller):
             await controller.reconcile()
         }
+    }
+
+    /// Refuses a host-mode agent when they are not allowed (`.hostAgentsDisabled`, naming the setting).
+    func refuseDisabledHostAgent(_ definition: AgentDefinition) throws {
+        if definition.mode == .host && !allowsHostAgents { throw RegistryError.hostAgentsDisabled(definition.name) }
     }
 
     /// The controller of a container agent; `recorded` is what the audit log holds of it (a lazy worker's

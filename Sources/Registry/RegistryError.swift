@@ -27,6 +27,8 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
         case engineUnavailable
         /// Dormouse is shutting down.
         case shuttingDown
+        /// Host-mode agents are not enabled on this server (`DORMOUSE_ALLOW_HOST_AGENTS`).
+        case hostAgentsDisabled
     }
 
     public let code: Code
@@ -44,6 +46,15 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
     static func invalid(_ errors: [FieldError]) -> RegistryError {
         let summary = errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
         return RegistryError(.invalid, "invalid agent: \(summary)", fieldErrors: errors)
+    }
+
+    /// Why a host-mode agent is refused on a server that does not allow them: names the setting.
+    static func hostAgentsDisabled(_ name: String) -> RegistryError {
+        let message =
+            "agent \"\(name)\" is a host-mode agent, and host-mode agents are disabled on this server: they run "
+            + "commands as the server's user; start the server with DORMOUSE_ALLOW_HOST_AGENTS=1 "
+            + "(or dormouse serve --allow-host-agents) to allow them"
+        return RegistryError(.hostAgentsDisabled, message, fieldErrors: [.init(field: "mode", message: message)])
     }
 
     static func agentNotFound(_ name: String) -> RegistryError {

@@ -7,8 +7,8 @@ import Logging
 ///
 /// The payload reaches the worker as `DORMOUSE_PAYLOAD` (a JSON string payload as the bare string, any other
 /// value as compact JSON), with `DORMOUSE_TASK_ID` and `DORMOUSE_AGENT`; host commands also get it on stdin
-/// and HTTP workers as the request body. Cancelling the calling task abandons the delivery (a host command
-/// is terminated).
+/// and HTTP workers as the request body; a host command gets only these and a fixed `PATH`. Cancelling the
+/// calling task abandons the delivery (a host command's whole process group is killed).
 public struct WorkerDelivery: Sendable {
     /// What came back from the worker.
     public struct Result: Sendable, Hashable {

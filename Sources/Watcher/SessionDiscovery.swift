@@ -10,6 +10,8 @@ public struct SessionDiscovery: Sendable {
         public var directories: [String] = []
         /// Registry files that could not be parsed on this scan (their last good copy was used).
         public var badRegistries: [String] = []
+        /// Registry paths that are not regular files (a FIFO, socket, ...): never opened, so never read.
+        public var irregularFiles: [String] = []
     }
 
     /// Size, modification time and inode: when all three match, the registry is not read again.
@@ -45,6 +47,11 @@ public struct SessionDiscovery: Sendable {
             scan.directories.append("\(root)/\(agentID)")
             guard Self.isDirectory(sessionsDirectory) else { continue }
             scan.directories.append(sessionsDirectory)
+            // A FIFO named sessions.json would block the read below until someone writes to it.
+            if TranscriptTail.isIrregular(path: registry) {
+                scan.irregularFiles.append(registry)
+                continue
+            }
             guard let signature = Self.signature(of: registry) else { continue }
             seen.insert(registry)
             if registries[registry]?.signature != signature {

@@ -1,32 +1,35 @@
 import Foundation
 import Synchronization
 
-/// Fans session updates out to subscribers, one bounded stream each, so a slow one never slows the others.
+/// Fans session updates out to subscribers, one coalescing mailbox each, so a slow one never slows the
+/// others and never loses a session (it gets each session's latest update instead of every one).
 final class UpdateBroadcaster: Sendable {
-    private let subscribers = Mutex<[UUID: AsyncStream<SessionUpdate>.Continuation]>([:])
-    private let bufferSize: Int
+    private let subscribers = Mutex<[UUID: UpdateMailbox]>([:])
 
-    init(bufferSize: Int) {
-        self.bufferSize = bufferSize
-    }
-
-    /// A new stream of updates; when its buffer is full the oldest pending updates are dropped.
+    /// A new stream of updates; it ends when the broadcaster finishes or the reading task is cancelled.
     func subscribe() -> AsyncStream<SessionUpdate> {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: SessionUpdate.self, bufferingPolicy: .bufferingNewest(bufferSize))
+        let mailbox = UpdateMailbox()
         let id = UUID()
-        continuation.onTermination = { [weak self] _ in
-            self?.subscribers.withLock { _ = $0.removeValue(forKey: id) }
-        }
-        subscribers.withLock { $0[id] = continuation }
-        return stream
+        subscribers.withLock { $0[id] = mailbox }
+        return AsyncStream(
+            unfolding: { [weak self] in
+                guard let update = await mailbox.next() else {
+                    self?.subscribers.withLock { _ = $0.removeValue(forKey: id) }
+                    return nil
+                }
+                return update
+            },
+            onCancel: { [weak self] in
+                mailbox.finish()
+                self?.subscribers.withLock { _ = $0.removeValue(forKey: id) }
+            })
     }
 
     func publish(_ update: SessionUpdate) {
-        for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(update) }
+        for mailbox in subscribers.withLock({ Array($0.values) }) { mailbox.post(update) }
     }
 
     func finish() {
-        for continuation in subscribers.withLock({ Array($0.values) }) { continuation.finish() }
+        for mailbox in subscribers.withLock({ Array($0.values) }) { mailbox.finish() }
     }
 }

@@ -7,13 +7,14 @@ extension WatchEngine {
     func track(_ descriptor: SessionDescriptor, startup: Bool, at now: Duration) -> Set<String> {
         let path = descriptor.transcriptPath
         let file = TranscriptTail.fileStatus(path: path)
+        let cap = configuration.maxLineBytes
         let tail: TranscriptTail
         if let stored = offsets[path] {
-            tail = TranscriptTail(path: path, offset: stored.offset, inode: stored.inode)
+            tail = TranscriptTail(path: path, offset: stored.offset, inode: stored.inode, maxLineBytes: cap)
         } else if startup {
-            tail = TranscriptTail(path: path, offset: file?.size ?? 0, inode: file?.inode)
+            tail = TranscriptTail(path: path, offset: file?.size ?? 0, inode: file?.inode, maxLineBytes: cap)
         } else {
-            tail = TranscriptTail(path: path, offset: 0, inode: nil)
+            tail = TranscriptTail(path: path, offset: 0, inode: nil, maxLineBytes: cap)
         }
         tracked[descriptor.key] = Tracked(tail: tail, parser: TranscriptParser(format: descriptor.format))
         keysByPath[path] = descriptor.key
@@ -48,6 +49,11 @@ extension WatchEngine {
             let read: TranscriptTail.Read
             do {
                 read = try entry.tail.read()
+            } catch let error as WatcherError where error == .notRegularFile(path: entry.tail.path) {
+                // Replaced by a FIFO or the like since it was tracked: stop following it.
+                noteIrregular(entry.tail.path)
+                untrack(key, at: now)
+                return []
             } catch {
                 logger.debug("Transcript not readable yet", metadata: ["transcript.path": "\(entry.tail.path)"])
                 break
@@ -57,6 +63,15 @@ extension WatchEngine {
                     "Transcript was truncated or replaced, reading it from the start",
                     metadata: ["transcript.path": "\(entry.tail.path)", "transcript.replaced": "\(read.replaced)"])
                 entry.parser = TranscriptParser(format: entry.parser.format)
+            }
+            if read.skippedLines > 0 {
+                statistics.skippedLines += read.skippedLines
+                logger.warning(
+                    "Skipped transcript lines over the size cap",
+                    metadata: [
+                        "transcript.path": "\(entry.tail.path)", "line.count": "\(read.skippedLines)",
+                        "line.max_bytes": "\(entry.tail.maxLineBytes)",
+                    ])
             }
             for line in read.lines { events += parse(line, with: &entry.parser, path: entry.tail.path) }
             more = read.more
@@ -68,6 +83,23 @@ extension WatchEngine {
         }
         tracked[key] = entry
         return model.apply(events, to: key, at: now)
+    }
+
+    /// Whether a new session's transcript may be opened: a path that exists and is not a regular file is
+    /// not (logged once); it is checked again on each rescan, so a FIFO replaced by a file is then followed.
+    func isFollowable(_ path: String) -> Bool {
+        guard TranscriptTail.isIrregular(path: path) else {
+            irregularPaths.remove(path)
+            return true
+        }
+        noteIrregular(path)
+        return false
+    }
+
+    /// Logs a path that is not a regular file the first time it is seen.
+    func noteIrregular(_ path: String) {
+        guard irregularPaths.insert(path).inserted else { return }
+        logger.warning("Ignoring a session file that is not a regular file", metadata: ["file.path": "\(path)"])
     }
 
     private func parse(_ line: Data, with parser: inout TranscriptParser, path: String) -> [TranscriptEvent] {

@@ -14,6 +14,8 @@ public actor WatchEngine {
         public var rescans = 0
         /// Passes that read only the transcripts inotify named.
         public var targetedPasses = 0
+        /// Transcript lines over `maxLineBytes`, skipped up to their newline.
+        public var skippedLines = 0
     }
 
     /// A followed transcript and the parser state of its format.
@@ -39,13 +41,15 @@ public actor WatchEngine {
     var watchFailed = false
     /// Top-level sessions that subscribers have been told about, so the first update says `.added`.
     var announced: Set<String> = []
+    /// Transcript paths that are not regular files (a FIFO named `*.jsonl`): not followed, logged once each.
+    var irregularPaths: Set<String> = []
     public internal(set) var statistics = Statistics()
 
     public init(configuration: WatcherConfiguration, clock: some Clock<Duration>, logger: Logger) {
         self.configuration = configuration
         self.clock = WatchClock(clock)
         self.logger = logger
-        self.broadcaster = UpdateBroadcaster(bufferSize: configuration.updateBufferSize)
+        self.broadcaster = UpdateBroadcaster()
         self.discovery = SessionDiscovery(
             openClawRoot: configuration.openClawRoot, claudeProjectsRoot: configuration.claudeProjectsRoot)
         self.model = SessionModel(settings: configuration.modelSettings)
@@ -53,7 +57,9 @@ public actor WatchEngine {
         self.offsets = store?.load() ?? [:]
     }
 
-    /// A new subscriber stream of updates, buffered up to `updateBufferSize` (oldest dropped first).
+    /// A new subscriber stream of updates. A slow subscriber gets the latest update of each session it has
+    /// not read yet (in the order the sessions first changed): nothing is dropped, and what waits is bounded
+    /// by the number of sessions.
     public nonisolated func updates() -> AsyncStream<SessionUpdate> {
         broadcaster.subscribe()
     }
@@ -126,10 +132,12 @@ public actor WatchEngine {
         for registry in scan.badRegistries {
             logger.debug("Ignoring an unreadable session registry", metadata: ["registry.path": "\(registry)"])
         }
+        for registry in scan.irregularFiles { noteIrregular(registry) }
         var changed: Set<String> = []
         for key in tracked.keys where scan.sessions[key] == nil { untrack(key, at: now) }
         for descriptor in scan.sessions.values.sorted(by: { $0.key < $1.key }) {
             if tracked[descriptor.key] == nil {
+                guard isFollowable(descriptor.transcriptPath) else { continue }
                 changed.formUnion(track(descriptor, startup: startup, at: now))
             } else if !isKnown(descriptor) {
                 changed.formUnion(model.add(descriptor, active: true, at: now))

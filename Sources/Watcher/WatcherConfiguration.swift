@@ -22,8 +22,9 @@ public struct WatcherConfiguration: Sendable {
     public var fallbackPollInterval: Duration = .milliseconds(250)
     /// The shortest time between two writes of the offsets file.
     public var offsetFlushInterval: Duration = .seconds(2)
-    /// Updates buffered per subscriber before the oldest are dropped.
-    public var updateBufferSize = 256
+    /// The longest transcript line parsed (default 1 MiB); a longer one is skipped up to its newline and
+    /// counted (`skippedLines`), so a line without an end cannot grow the watcher's memory.
+    public var maxLineBytes = TranscriptTail.defaultMaxLineBytes
     public var toolLabeler = ToolLabeler()
 
     public init(openClawRoot: String? = nil, claudeProjectsRoot: String? = nil, offsetsFile: String? = nil) {

@@ -7,6 +7,7 @@ public struct WatcherError: Error, Hashable, CustomStringConvertible {
         case offsetsUnwritable
         case stateUnwritable
         case fileUnreadable
+        case notRegularFile
     }
 
     private let code: Code
@@ -18,6 +19,8 @@ public struct WatcherError: Error, Hashable, CustomStringConvertible {
     public static func offsetsUnwritable(path: String) -> Self { Self(code: .offsetsUnwritable, path: path) }
     public static func stateUnwritable(path: String) -> Self { Self(code: .stateUnwritable, path: path) }
     public static func fileUnreadable(path: String) -> Self { Self(code: .fileUnreadable, path: path) }
+    /// A FIFO, socket, device or directory where a transcript or registry file was expected: never opened.
+    public static func notRegularFile(path: String) -> Self { Self(code: .notRegularFile, path: path) }
 
     public var description: String {
         switch code {
@@ -26,6 +29,7 @@ public struct WatcherError: Error, Hashable, CustomStringConvertible {
         case .offsetsUnwritable: return "cannot write the offsets file \(path)"
         case .stateUnwritable: return "cannot write the state file \(path)"
         case .fileUnreadable: return "cannot read \(path)"
+        case .notRegularFile: return "\(path) is not a regular file"
         }
     }
 }

@@ -27,14 +27,17 @@ func buildApplication<C: Clock<Duration>>(
         database: database, auditLog: auditLog, runtime: runtime, monitor: monitor,
         delivery: WorkerDelivery(runtime: runtime, httpClient: httpClient, logger: logger),
         listener: LifecycleEventListeners([histogram] + listeners + watchListeners),
-        clock: clock, wallClock: wallClock, statistics: statistics, logger: logger)
+        clock: clock, wallClock: wallClock, statistics: statistics,
+        allowsHostAgents: configuration.allowsHostAgents, logger: logger)
     try await registry.boot()
 
     let streamTokens = StreamTokens()
     let allowedHosts = AllowedHosts(configuration)
     let router = Router()
     try addEdgeMiddleware(to: router, configuration, allowedHosts: allowedHosts, streamTokens: streamTokens)
-    HealthController(runtime: runtime, monitor: monitor, auditLog: auditLog).addRoutes(to: router)
+    HealthController(
+        runtime: runtime, monitor: monitor, auditLog: auditLog, hostAgentsEnabled: configuration.allowsHostAgents
+    ).addRoutes(to: router)
     AgentsController(registry: registry).addRoutes(to: router)
     TasksController(registry: registry).addRoutes(to: router)
     EventsController(registry: registry).addRoutes(to: router)

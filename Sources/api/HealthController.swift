@@ -2,11 +2,14 @@ import Hummingbird
 import Lifecycle
 import Registry
 
-/// `GET /health`: whether Dormouse, its database and its Docker engine answer. Never requires auth.
+/// `GET /health`: whether Dormouse, its database and its Docker engine answer, and whether host-mode agents
+/// are enabled. Never requires auth.
 struct HealthController: Sendable {
     let runtime: any ContainerRuntime
     let monitor: ContainerEventMonitor
     let auditLog: SQLiteAuditLog
+    /// `DORMOUSE_ALLOW_HOST_AGENTS` / `serve --allow-host-agents`.
+    var hostAgentsEnabled = false
 
     /// The health document.
     struct Health: ResponseEncodable, Decodable, Equatable {
@@ -31,6 +34,13 @@ struct HealthController: Sendable {
         var version: String
         var engine: Engine
         var database: Database
+        /// Whether host-mode agents may be declared and run (`DORMOUSE_ALLOW_HOST_AGENTS`).
+        var hostAgentsEnabled: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case status, version, engine, database
+            case hostAgentsEnabled = "host_agents_enabled"
+        }
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -57,6 +67,7 @@ struct HealthController: Sendable {
         }
         let healthy = engine.reachable && database.ok
         return Health(
-            status: healthy ? "ok" : "degraded", version: DormouseVersion.current, engine: engine, database: database)
+            status: healthy ? "ok" : "degraded", version: DormouseVersion.current, engine: engine, database: database,
+            hostAgentsEnabled: hostAgentsEnabled)
     }
 }

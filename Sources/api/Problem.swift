@@ -84,6 +84,9 @@ extension Problem {
         case .shuttingDown:
             self.init(.serviceUnavailable, "shutting-down", error.message)
             retryAfterSeconds = 5
+        case .hostAgentsDisabled:
+            self.init(.unprocessableContent, "host-agents-disabled", error.message)
+            errors = error.fieldErrors
         }
     }
 

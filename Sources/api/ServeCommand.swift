@@ -23,6 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
             Mattermost (MM_BASE_URL, MM_BOT_TOKEN and the other `dormouse watch` variables), shows worker wakes
             from this server's own lifecycle events, and reports its health at GET /watch/health.
 
+            Host-mode agents (commands run on this machine as this user) are refused unless
+            --allow-host-agents (env DORMOUSE_ALLOW_HOST_AGENTS=1) is given.
+
             Example:
               dormouse serve --port 7070
             """
@@ -44,6 +47,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Also run the session watcher in this process (env DORMOUSE_WATCH=1; needs MM_BASE_URL, MM_BOT_TOKEN).")
     var watch = false
 
+    @Flag(
+        name: .customLong("allow-host-agents"),
+        help: "Allow host-mode agents, whose commands run as this user (env DORMOUSE_ALLOW_HOST_AGENTS=1).")
+    var allowHostAgents = false
+
     func run() async throws {
         var configuration = try ServerConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
         if let host { configuration.host = host }
@@ -56,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.insecure = insecure
         if watch { configuration.watch = true }
+        if allowHostAgents { configuration.allowsHostAgents = true }
         try configuration.validate()
         // Read before anything is opened, so bad watcher settings fail fast.
         let watchSettings = try configuration.watch ? Self.watchSettings() : nil

@@ -35,6 +35,8 @@ import Registry
 ///   hard one first.
 /// - `DORMOUSE_WATCH` (`1`/`true`/`yes` or `0`/`false`/`no`, default `0`; `serve --watch` sets it): also run the
 ///   session watcher in this process, posting to Mattermost; its settings come from `WatcherEnvironment`.
+/// - `DORMOUSE_ALLOW_HOST_AGENTS` (`1`/`true`/`yes` or `0`/`false`/`no`, default `0`; `serve --allow-host-agents`
+///   sets it): allow host-mode agents, whose commands run on this machine as the server's user.
 struct ServerConfiguration: Sendable {
     var host = "127.0.0.1"
     var port = 7070
@@ -52,6 +54,8 @@ struct ServerConfiguration: Sendable {
     var watch = false
     /// Header and idle timeouts and the connection cap.
     var connections = ConnectionLimits()
+    /// Host-mode agents may be declared and run (off by default: they run any command as the server's user).
+    var allowsHostAgents = false
 
     /// Reads the variables above from `environment`; a malformed value is an error naming the variable.
     static func fromEnvironment(_ environment: [String: String]) throws -> ServerConfiguration {
@@ -90,6 +94,15 @@ struct ServerConfiguration: Sendable {
             case "1", "true", "yes": configuration.watch = true
             case "0", "false", "no": configuration.watch = false
             default: throw ConfigurationError("DORMOUSE_WATCH must be 1 or 0 (true/false, yes/no), got \"\(watch)\"")
+            }
+        }
+        if let allow = environment["DORMOUSE_ALLOW_HOST_AGENTS"], !allow.isEmpty {
+            switch allow.lowercased() {
+            case "1", "true", "yes": configuration.allowsHostAgents = true
+            case "0", "false", "no": configuration.allowsHostAgents = false
+            default:
+                throw ConfigurationError(
+                    "DORMOUSE_ALLOW_HOST_AGENTS must be 1 or 0 (true/false, yes/no), got \"\(allow)\"")
             }
         }
         return configuration

@@ -12,6 +12,7 @@ struct WatchHealthController: Sendable {
     struct EngineFigures: Sendable, Equatable {
         var sessions: Int
         var linesParsed: Int
+        var skippedLines = 0
     }
 
     private let relayHealth: @Sendable () async -> RelayHealth
@@ -20,7 +21,9 @@ struct WatchHealthController: Sendable {
     init(engine: WatchEngine, relay: ChatRelay) {
         self.init(relayHealth: { await relay.health() }) {
             let statistics = await engine.statistics
-            return EngineFigures(sessions: statistics.sessions, linesParsed: statistics.linesParsed)
+            return EngineFigures(
+                sessions: statistics.sessions, linesParsed: statistics.linesParsed,
+                skippedLines: statistics.skippedLines)
         }
     }
 
@@ -35,24 +38,31 @@ struct WatchHealthController: Sendable {
 
     /// The health document: the relay's fields (`status`, `active_sessions`, `waiting_sessions`,
     /// `updates_sent`, `updates_failed`, `queue_depth`, `circuit`, `last_error`) at the top level, beside the
-    /// engine's `sessions` and `lines_parsed`.
+    /// engine's `sessions`, `lines_parsed` and `skipped_lines`.
     struct Health: ResponseEncodable, Decodable, Equatable {
         var relay: RelayHealth
         /// Sessions (top-level and sub-agents) the engine follows.
         var sessions: Int
         /// Transcript lines the engine parsed since it started.
         var linesParsed: Int
+        /// Transcript lines over the size cap (`WatcherConfiguration.maxLineBytes`), skipped unparsed.
+        var skippedLines: Int
         var version: String
 
         private enum CodingKeys: String, CodingKey {
             case sessions, version
             case linesParsed = "lines_parsed"
+            case skippedLines = "skipped_lines"
         }
 
-        init(relay: RelayHealth, sessions: Int, linesParsed: Int, version: String = DormouseVersion.current) {
+        init(
+            relay: RelayHealth, sessions: Int, linesParsed: Int, skippedLines: Int = 0,
+            version: String = DormouseVersion.current
+        ) {
             self.relay = relay
             self.sessions = sessions
             self.linesParsed = linesParsed
+            self.skippedLines = skippedLines
             self.version = version
         }
 
@@ -61,6 +71,7 @@ struct WatchHealthController: Sendable {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             sessions = try container.decode(Int.self, forKey: .sessions)
             linesParsed = try container.decode(Int.self, forKey: .linesParsed)
+            skippedLines = try container.decodeIfPresent(Int.self, forKey: .skippedLines) ?? 0
             version = try container.decode(String.self, forKey: .version)
         }
 
@@ -70,6 +81,7 @@ struct WatchHealthController: Sendable {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(sessions, forKey: .sessions)
             try container.encode(linesParsed, forKey: .linesParsed)
+            try container.encode(skippedLines, forKey: .skippedLines)
             try container.encode(version, forKey: .version)
         }
 
@@ -89,6 +101,8 @@ struct WatchHealthController: Sendable {
 
     func check() async -> Health {
         let figures = await engineFigures()
-        return Health(relay: await relayHealth(), sessions: figures.sessions, linesParsed: figures.linesParsed)
+        return Health(
+            relay: await relayHealth(), sessions: figures.sessions, linesParsed: figures.linesParsed,
+            skippedLines: figures.skippedLines)
     }
 }

@@ -76,7 +76,7 @@ struct WatchStatusCommand: AsyncParsableCommand {
                 + " \(number("queue_depth")) queued",
             "  circuit: \(health.field("circuit").stringValue ?? "?")",
             "  last error: \(health.field("last_error").stringValue ?? "none")",
-            "  lines parsed: \(number("lines_parsed"))",
+            "  lines parsed: \(number("lines_parsed")), \(number("skipped_lines")) skipped (over the size cap)",
         ]
     }
 }

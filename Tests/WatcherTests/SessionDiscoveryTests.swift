@@ -3,6 +3,10 @@ import Testing
 
 @testable import Watcher
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Tests of `SessionDiscovery`.
 @Suite struct SessionDiscoveryTests {
     @Test func findsClaudeCodeSessionsAndSubagents() throws {
@@ -21,6 +25,27 @@ import Testing
         #expect(child.transcriptPath == "\(subagents)/agent-aac57f5.jsonl")
         #expect(scan.sessions["claude:abc"]?.agent == "demo")
         #expect(scan.directories.contains(subagents))
+    }
+
+    @Test func aRegistryThatIsAFIFOIsReportedNotRead() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let sessions = try directory.makeDirectory("openclaw/main/sessions")
+        let registry = "\(sessions)/sessions.json"
+        #expect(mkfifo(registry, 0o644) == 0)
+        // Before the fix the read waited for a writer: this one comes after 10 s, so the test fails, not hangs.
+        let writer = Thread {
+            Thread.sleep(forTimeInterval: 10)
+            let descriptor = open(registry, O_WRONLY | O_NONBLOCK)
+            if descriptor >= 0 { close(descriptor) }
+        }
+        writer.start()
+        let started = Date()
+        var discovery = SessionDiscovery(openClawRoot: directory.file("openclaw"), claudeProjectsRoot: nil)
+        let scan = discovery.scan()
+        #expect(Date().timeIntervalSince(started) < 5, "the scan waited on the FIFO")
+        #expect(scan.irregularFiles == [registry])
+        #expect(scan.sessions.isEmpty)
     }
 
     @Test func keepsTheLastGoodRegistryWhileItIsHalfWritten() throws {

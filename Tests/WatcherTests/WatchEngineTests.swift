@@ -15,7 +15,10 @@ struct EngineHarness {
     let task: Task<Void, any Error>
     let recording: Task<Void, Never>
 
-    init(directory: TemporaryDirectory, configure: (inout WatcherConfiguration) -> Void = { _ in }) throws {
+    init(
+        directory: TemporaryDirectory, logger: Logger = Logger(label: "test"),
+        configure: (inout WatcherConfiguration) -> Void = { _ in }
+    ) throws {
         self.directory = directory
         project = try directory.makeDirectory("claude/-home-me-projects-demo")
         _ = try directory.makeDirectory("openclaw")
@@ -24,7 +27,7 @@ struct EngineHarness {
             offsetsFile: directory.file("offsets.json"))
         configuration.idleTimeout = .seconds(60)
         configure(&configuration)
-        engine = WatchEngine(configuration: configuration, clock: clock, logger: Logger(label: "test"))
+        engine = WatchEngine(configuration: configuration, clock: clock, logger: logger)
         let updates = engine.updates()
         let recorder = recorder
         recording = Task { for await update in updates { await recorder.record(update) } }

@@ -37,7 +37,7 @@ struct AgentsAPITests {
     }
 
     @Test func hotAndHostAgentsHaveNoLifecycleReading() async throws {
-        try await TestApp().run { client in
+        try await TestApp(allowsHostAgents: true).run { client in
             let hot = try await client.post(
                 "/agents",
                 #"{"name":"hot","mode":"container","lifecycle":"hot","container":{"name":"op-made"},"dispatch":{"type":"exec","argv":["true"]}}"#
@@ -135,7 +135,7 @@ struct AgentsAPITests {
     }
 
     @Test func operatorStartAndStopAreRecordedWithTheirTrigger() async throws {
-        let app = TestApp()
+        let app = TestApp(allowsHostAgents: true)
         try await app.run { client in
             try await client.post("/agents", Self.lazyAgent)
             let started = try await client.post("/agents/w1/start")

@@ -7,7 +7,7 @@ import Testing
 @Suite("CLI agents")
 struct CLIAgentsTests {
     @Test func createListShowUpdateAndDelete() async throws {
-        try await TestApp().run { client in
+        try await TestApp(allowsHostAgents: true).run { client in
             let cli = CLIProcess(port: client.client.port)
             let created = try await cli(
                 "agents", "create", "w1", "--image", "busybox", "--command", "sleep", "infinity", "--env", "A=1",
@@ -55,7 +55,7 @@ struct CLIAgentsTests {
     }
 
     @Test func createFromAFileThenDelete() async throws {
-        try await TestApp().run { client in
+        try await TestApp(allowsHostAgents: true).run { client in
             let cli = CLIProcess(port: client.client.port)
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("agent-\(UUID().uuidString).json")
             defer { try? FileManager.default.removeItem(at: file) }

@@ -75,7 +75,7 @@ struct CLITasksTests {
     }
 
     @Test func aTaskThatFailsExits2() async throws {
-        try await TestApp().run { client in
+        try await TestApp(allowsHostAgents: true).run { client in
             let cli = CLIProcess(port: client.client.port)
             _ = try await cli(
                 "agents", "create", "h1", "--host-command", "/bin/sh", "--host-command=-c", "--host-command", "exit 3")

@@ -18,6 +18,15 @@ struct ServerConfigurationTests {
         try configuration.validate()
     }
 
+    @Test func hostAgentsAreOffUnlessAllowed() throws {
+        #expect(try !ServerConfiguration.fromEnvironment([:]).allowsHostAgents)
+        #expect(try ServerConfiguration.fromEnvironment(["DORMOUSE_ALLOW_HOST_AGENTS": "1"]).allowsHostAgents)
+        #expect(try !ServerConfiguration.fromEnvironment(["DORMOUSE_ALLOW_HOST_AGENTS": "no"]).allowsHostAgents)
+        #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.fromEnvironment(["DORMOUSE_ALLOW_HOST_AGENTS": "maybe"])
+        }
+    }
+
     @Test func databaseFollowsXDGDataHome() throws {
         let configuration = try ServerConfiguration.fromEnvironment(["XDG_DATA_HOME": "/data"])
         #expect(configuration.databasePath == "/data/dormouse/dormouse.sqlite")

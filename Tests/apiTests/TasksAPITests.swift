@@ -130,7 +130,7 @@ struct TasksAPITests {
     }
 
     @Test func hostCommandsGetThePayloadOnStdinAndInTheEnvironment() async throws {
-        try await TestApp().run { client in
+        try await TestApp(allowsHostAgents: true).run { client in
             let agent = """
                 {"name":"local","mode":"host","dispatch":{"type":"command",
                  "argv":["sh","-c","cat; echo; echo \\"$DORMOUSE_AGENT $DORMOUSE_PAYLOAD\\"; exit 3"]}}

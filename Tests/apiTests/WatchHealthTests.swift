@@ -19,7 +19,7 @@ struct WatchHealthTests {
 
     static func application(_ relay: RelayHealth) -> some ApplicationProtocol {
         let controller = WatchHealthController(relayHealth: { relay }) {
-            .init(sessions: 5, linesParsed: 1_234)
+            .init(sessions: 5, linesParsed: 1_234, skippedLines: 2)
         }
         return buildWatchHealthApplication(health: controller, host: "127.0.0.1", port: 0, logger: TestApp.logger)
     }
@@ -34,13 +34,14 @@ struct WatchHealthTests {
                 Set(json?.keys.map { $0 } ?? [])
                     == [
                         "status", "active_sessions", "waiting_sessions", "updates_sent", "updates_failed",
-                        "queue_depth", "circuit", "sessions", "lines_parsed", "version",
+                        "queue_depth", "circuit", "sessions", "lines_parsed", "skipped_lines", "version",
                     ])
             #expect(json?["updates_sent"] as? Int == 40)
             #expect(json?["lines_parsed"] as? Int == 1_234)
+            #expect(json?["skipped_lines"] as? Int == 2)
             let health = try JSONDecoder().decode(
                 WatchHealthController.Health.self, from: Data(response.body.readableBytesView))
-            #expect(health == .init(relay: Self.relay(status: "ok"), sessions: 5, linesParsed: 1_234))
+            #expect(health == .init(relay: Self.relay(status: "ok"), sessions: 5, linesParsed: 1_234, skippedLines: 2))
         }
     }
 

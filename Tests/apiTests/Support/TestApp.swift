@@ -41,6 +41,8 @@ struct TestApp: Sendable {
     /// Timeouts and the connection cap. Long by default: on a loaded machine a test's first request can come more
     /// than the 10 s header timeout after the test client connected (seen: 25 tests lost their connection at once).
     var connections = ConnectionLimits(headerTimeout: .seconds(600), idleTimeout: .seconds(600))
+    /// `DORMOUSE_ALLOW_HOST_AGENTS`: tests that declare host-mode agents turn it on.
+    var allowsHostAgents = false
     let recorder = EventRecorder()
     /// The app's logger (a test reads what was logged through an `InMemoryLogHandler`).
     var logger = TestApp.logger
@@ -56,6 +58,7 @@ struct TestApp: Sendable {
         configuration.allowedHosts = allowedHosts
         configuration.corsOrigins = corsOrigins
         configuration.connections = connections
+        configuration.allowsHostAgents = allowsHostAgents
         configuration.databasePath = databasePath ?? folder.appendingPathComponent("dormouse.sqlite").path
         let database = try DormouseDatabase.open(path: configuration.databasePath)
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
