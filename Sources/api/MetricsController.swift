@@ -24,12 +24,12 @@ struct MetricsController<C: Clock<Duration>>: Sendable {
         text.sample("dormouse_agents", value: Double(agents.count))
         text.family(
             "dormouse_lifecycle_events_total", type: "counter",
-            help: "Lifecycle transitions of lazy workers by instance and type, kept across restarts.")
+            help: "Lifecycle transitions of lazy workers by agent and type, kept across restarts.")
         for agent in agents {
             guard let metrics = agent.lifecycleMetrics else { continue }
             for type in SQLiteAuditLog.eventTypes {
                 text.sample(
-                    "dormouse_lifecycle_events_total", ["instance": agent.agent.definition.name, "type": type],
+                    "dormouse_lifecycle_events_total", ["agent": agent.agent.definition.name, "type": type],
                     value: Double(metrics.counters[type] ?? 0))
             }
         }

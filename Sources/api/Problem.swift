@@ -12,6 +12,9 @@ struct Problem: HTTPResponseError, Encodable {
     var errors: [RegistryError.FieldError] = []
     var retryAfterSeconds: Int?
 
+    /// The kind of an unexpected error: a 500 whose cause only the server's log holds.
+    static let internalKind = "internal"
+
     init(_ status: HTTPResponse.Status, _ kind: String, _ detail: String) {
         self.status = status
         self.kind = kind
@@ -63,7 +66,8 @@ extension Problem {
         case let error as HTTPError:
             self.init(error.status, "http", error.body ?? error.status.reasonPhrase)
         default:
-            self.init(.internalServerError, "internal", "internal error: \(LoggedError(error))")
+            // `ProblemMiddleware` answers this one with a generic detail and logs the cause under a request id.
+            self.init(.internalServerError, Problem.internalKind, "internal error: \(LoggedError(error))")
         }
     }
 

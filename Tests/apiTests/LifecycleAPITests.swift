@@ -89,7 +89,7 @@ struct LifecycleAPITests {
             let metrics = try await client.get("/metrics")
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
             let text = metrics.text
-            #expect(text.contains(#"dormouse_lifecycle_events_total{instance="w1",type="lazy_start"} 1"#))
+            #expect(text.contains(#"dormouse_lifecycle_events_total{agent="w1",type="lazy_start"} 1"#))
             #expect(text.contains("# TYPE dormouse_start_latency_seconds histogram"))
             #expect(text.contains("dormouse_start_latency_seconds_count 1"))
             #expect(text.contains(#"dormouse_tasks_finished_total{agent="w1",status="succeeded"} 1"#))
