@@ -33,7 +33,7 @@ struct LifecycleControllerEngineTests {
             await harness.clock.waitForSleepers { $0.contains(.init(offset: .milliseconds(100))) }
             harness.runtime.restartEngine()
             harness.clock.advance(by: .milliseconds(100))
-            await waitUntil { await controller.snapshot.phase == .stopped }
+            try await waitUntil { await controller.snapshot.phase == .stopped }
             #expect(harness.monitor.subscriptionCount == 2)
         }
     }
@@ -109,7 +109,7 @@ struct LifecycleControllerEngineTests {
             await gate.waitForWaiters(1)
             harness.clock.advance(by: .milliseconds(40))
             gate.open()
-            await waitUntil { harness.runtime.container(id)?.isRunning == true }
+            try await waitUntil { harness.runtime.container(id)?.isRunning == true }
             #expect(harness.recorder.events.isEmpty)
             harness.clock.advance(by: .milliseconds(60))
             harness.runtime.emit(id, .healthy)

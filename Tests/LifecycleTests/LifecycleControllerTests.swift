@@ -117,7 +117,7 @@ struct LifecycleControllerTests {
             await stops.waitForWaiters(1)
             #expect(await controller.snapshot.phase == .stopping)
             async let outcome = controller.acquire()
-            await waitUntil { await controller.snapshot.waiting == 1 }
+            try await waitUntil { await controller.snapshot.waiting == 1 }
             stops.open()
             let value = try await outcome.isColdStart
             #expect(value)
@@ -198,9 +198,4 @@ struct LifecycleControllerTests {
             #expect(await controller.snapshot.phase == .running)
         }
     }
-}
-
-/// Yields until `condition` holds; for states reached by work already under way (no timers involved).
-func waitUntil(_ condition: @Sendable () async -> Bool) async {
-    while !(await condition()) { await Task.yield() }
 }

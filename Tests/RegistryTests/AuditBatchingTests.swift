@@ -67,7 +67,7 @@ struct AuditBatchingTests {
         // The first event leaves the queue as the (waiting) transaction's batch; two more fill the backlog.
         for ts in 1...3 { await log.receive(event("a", .lazyStart(latency: .zero), at: Int64(ts))) }
         let producer = Task { await log.receive(event("a", .lazyStop(idle: .zero), at: 4)) }
-        while await log.producersWaiting == 0 { await Task.yield() }
+        try await waitUntil { await log.producersWaiting > 0 }
         #expect(try await rowCount(pool) == 0)
         release.signal()
         try await blocker.value

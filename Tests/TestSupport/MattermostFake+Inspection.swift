@@ -53,7 +53,7 @@ extension MattermostFake {
     }
 
     /// Waits until `predicate` holds for the snapshot (checked now and after each request's arrival and answer).
-    /// False when `timeout` passed first. `predicate` runs under the fake's lock: it must not call the fake.
+    /// False when `timeout` passed first or the task was cancelled. `predicate` runs under the fake's lock: it must not call the fake.
     @discardableResult
     public func waitFor(
         timeout: Duration = .seconds(30), _ predicate: @escaping @Sendable (Snapshot) -> Bool
@@ -67,14 +67,19 @@ extension MattermostFake {
             expire(id)
         }
         defer { expiry.cancel() }
-        return await withCheckedContinuation { continuation in
-            let outcome = state.withLock { state -> Bool? in
-                if predicate(state.snapshot) { return true }
-                if state.expiredWaiters.remove(id) != nil { return false }
-                state.waiters.append(Waiter(id: id, predicate: predicate, continuation: continuation))
-                return nil
+        // A cancelled task (a test's `.timeLimit`) gives up at once instead of at the deadline.
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let outcome = state.withLock { state -> Bool? in
+                    if predicate(state.snapshot) { return true }
+                    if state.expiredWaiters.remove(id) != nil { return false }
+                    state.waiters.append(Waiter(id: id, predicate: predicate, continuation: continuation))
+                    return nil
+                }
+                if let outcome { continuation.resume(returning: outcome) }
             }
-            if let outcome { continuation.resume(returning: outcome) }
+        } onCancel: {
+            expire(id)
         }
     }
 

@@ -21,12 +21,21 @@ public final class TestClock: Clock, Sendable {
         var continuation: CheckedContinuation<Void, any Error>
     }
 
+    private struct Watcher {
+        var id: Int
+        var predicate: @Sendable ([Instant]) -> Bool
+        var continuation: CheckedContinuation<Void, Never>
+    }
+
     private struct State {
         var now = Instant(offset: .zero)
         var nextID = 0
         var sleepers: [Int: Sleeper] = [:]
         var cancelled: Set<Int> = []
-        var watchers: [(predicate: @Sendable ([Instant]) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+        var nextWatcherID = 0
+        var watchers: [Watcher] = []
+        /// Watchers cancelled before they were registered: they return as soon as they are.
+        var cancelledWatchers: Set<Int> = []
     }
 
     private let state = Mutex(State())
@@ -81,15 +90,32 @@ public final class TestClock: Clock, Sendable {
     /// The deadlines of everything asleep on this clock.
     public var sleeperDeadlines: [Instant] { state.withLock { $0.sleepers.values.map(\.deadline) } }
 
-    /// Returns once the sleepers satisfy `predicate` (checked now and on every change).
+    /// Returns once the sleepers satisfy `predicate` (checked now and on every change), or at once when the task
+    /// is cancelled (a test's `.timeLimit` ends the wait instead of leaving it hanging).
     public func waitForSleepers(_ predicate: @escaping @Sendable ([Instant]) -> Bool) async {
-        await withCheckedContinuation { continuation in
-            let satisfied = state.withLock { state in
-                if predicate(state.sleepers.values.map(\.deadline)) { return true }
-                state.watchers.append((predicate, continuation))
-                return false
+        let id = state.withLock { state in
+            state.nextWatcherID += 1
+            return state.nextWatcherID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let satisfied = state.withLock { state in
+                    if state.cancelledWatchers.remove(id) != nil { return true }
+                    if predicate(state.sleepers.values.map(\.deadline)) { return true }
+                    state.watchers.append(Watcher(id: id, predicate: predicate, continuation: continuation))
+                    return false
+                }
+                if satisfied { continuation.resume() }
             }
-            if satisfied { continuation.resume() }
+        } onCancel: {
+            let watcher = state.withLock { state in
+                guard let index = state.watchers.firstIndex(where: { $0.id == id }) else {
+                    state.cancelledWatchers.insert(id)
+                    return Watcher?.none
+                }
+                return state.watchers.remove(at: index)
+            }
+            watcher?.continuation.resume()
         }
     }
 

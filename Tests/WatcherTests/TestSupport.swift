@@ -56,21 +56,24 @@ func append(lines: [Data], to path: String) throws {
     try append(data, to: path)
 }
 
-/// Records a stream's updates and lets a test await one matching a condition, with a bounded wait.
+/// Records a stream's updates and lets a test await one matching a condition, with a bounded wait: each wait has
+/// one deadline whose timer is cancelled as soon as the wait ends, and a cancelled task stops waiting at once.
 actor UpdateRecorder {
+    private struct Waiter {
+        let id: UUID
+        let ready: @Sendable (SessionUpdate, [SessionUpdate]) -> Bool
+        let continuation: CheckedContinuation<SessionUpdate?, Never>
+    }
+
     private(set) var updates: [SessionUpdate] = []
-    private var waiters:
-        [(id: UUID, match: @Sendable (SessionUpdate) -> Bool, continuation: CheckedContinuation<SessionUpdate?, Never>)] =
-            []
-    private var counters: [(id: UUID, key: String, count: Int, continuation: CheckedContinuation<Bool, Never>)] = []
+    private var waiters: [Waiter] = []
+    /// Waits that ended (timeout or cancellation) before they were registered: they give up when they are.
+    private var ended: Set<UUID> = []
 
     func record(_ update: SessionUpdate) {
         updates.append(update)
-        let counted = counters.filter { $0.key == update.key && count(of: $0.key) >= $0.count }
-        counters.removeAll { counter in counted.contains { $0.id == counter.id } }
-        counted.forEach { $0.continuation.resume(returning: true) }
-        let ready = waiters.filter { $0.match(update) }
-        waiters.removeAll { $0.match(update) }
+        let ready = waiters.filter { $0.ready(update, updates) }
+        waiters.removeAll { waiter in ready.contains { $0.id == waiter.id } }
         ready.forEach { $0.continuation.resume(returning: update) }
     }
 
@@ -79,14 +82,7 @@ actor UpdateRecorder {
         timeout: Duration = .seconds(30), where match: @escaping @Sendable (SessionUpdate) -> Bool
     ) async -> SessionUpdate? {
         if let found = updates.first(where: match) { return found }
-        let id = UUID()
-        return await withCheckedContinuation { continuation in
-            waiters.append((id, match, continuation))
-            Task {
-                try? await Task.sleep(for: timeout)
-                self.expire(id)
-            }
-        }
+        return await wait(timeout: timeout) { update, _ in match(update) }
     }
 
     /// Forgets recorded updates, so the next `first` only sees newer ones.
@@ -98,23 +94,39 @@ actor UpdateRecorder {
     /// Returns true once at least `count` recorded updates concern `key`, false after `timeout`.
     func waitFor(_ count: Int, of key: String, timeout: Duration = .seconds(30)) async -> Bool {
         guard self.count(of: key) < count else { return true }
+        let update = await wait(timeout: timeout) { update, updates in
+            update.key == key && updates.count { $0.key == key } >= count
+        }
+        return update != nil
+    }
+
+    private func wait(
+        timeout: Duration, until ready: @escaping @Sendable (SessionUpdate, [SessionUpdate]) -> Bool
+    ) async -> SessionUpdate? {
         let id = UUID()
-        return await withCheckedContinuation { continuation in
-            counters.append((id, key, count, continuation))
-            Task {
-                try? await Task.sleep(for: timeout)
-                self.expireCounter(id)
+        let expiry = Task {
+            try await Task.sleep(for: timeout)
+            await self.end(id)
+        }
+        defer { expiry.cancel() }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if ended.remove(id) != nil || Task.isCancelled {
+                    continuation.resume(returning: nil)
+                } else {
+                    waiters.append(Waiter(id: id, ready: ready, continuation: continuation))
+                }
             }
+        } onCancel: {
+            Task { await self.end(id) }
         }
     }
 
-    private func expireCounter(_ id: UUID) {
-        guard let index = counters.firstIndex(where: { $0.id == id }) else { return }
-        counters.remove(at: index).continuation.resume(returning: false)
-    }
-
-    private func expire(_ id: UUID) {
-        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+    private func end(_ id: UUID) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else {
+            ended.insert(id)
+            return
+        }
         waiters.remove(at: index).continuation.resume(returning: nil)
     }
 }

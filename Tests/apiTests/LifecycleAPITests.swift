@@ -125,7 +125,7 @@ struct LifecycleAPITests {
             // Mid-change: tasks are taken and wait; a second container change is refused.
             async let queued = client.postConcurrently("/agents/w1/tasks?wait=true", #"{"payload": "b"}"#)
             // Each look is a request, which paces the loop; the task is listed once it is admitted.
-            while try await client.get("/agents/w1/tasks").json["tasks"].array.count < 2 { await Task.yield() }
+            try await waitUntil { try await client.get("/agents/w1/tasks").json["tasks"].array.count >= 2 }
             let second = try await client.send(.patch, "/agents/w1", json: #"{"container": {"env": {"A": "3"}}}"#)
             #expect(second.status == .conflict)
             #expect(second.json["detail"].string?.contains("being changed") == true)
