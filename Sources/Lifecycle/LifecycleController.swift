@@ -73,6 +73,10 @@ public actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
             phase: machine.phase, inFlight: machine.inFlight, waiting: machine.waiting, containerID: containerID)
     }
 
+    /// When the armed idle timer will stop the container; nil when no idle stop is armed. Set in the same actor
+    /// turn as the action that arms it, so a test can check it without waiting for the timer task to sleep.
+    package var armedIdleDeadline: C.Instant? { idleDeadline }
+
     /// Takes a lease for one dispatch, starting the container first if it is stopped. However many callers
     /// arrive together, the container is started once and all of them get that start's outcome. Pair every
     /// successful acquire with one `release()`.

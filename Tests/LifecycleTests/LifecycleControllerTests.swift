@@ -96,11 +96,15 @@ struct LifecycleControllerTests {
             _ = try await controller.acquire()
             _ = try await controller.acquire()
             await controller.release()
+            // Read in the actor turn that would have armed it: a timer task that has not slept yet cannot hide it.
+            #expect(await controller.armedIdleDeadline == nil)
             clock.advance(by: .seconds(3_600))
-            #expect(clock.sleeperDeadlines.isEmpty)
+            #expect(await controller.armedIdleDeadline == nil)
             #expect(await controller.snapshot.phase == .running)
             await controller.release()
-            await clock.waitForSleeper(until: clock.now.advanced(by: .seconds(300)))
+            let deadline = clock.now.advanced(by: .seconds(300))
+            #expect(await controller.armedIdleDeadline == deadline)
+            await clock.waitForSleeper(until: deadline)
             #expect(harness.runtime.stopCount == 0)
         }
     }
@@ -192,8 +196,10 @@ struct LifecycleControllerTests {
         try await harness.run {
             _ = try await controller.acquire()
             await controller.release()
+            // Read in the actor turn that would have armed it: a timer task that has not slept yet cannot hide it.
+            #expect(await controller.armedIdleDeadline == nil)
             harness.clock.advance(by: .seconds(86_400))
-            #expect(harness.clock.sleeperDeadlines.isEmpty)
+            #expect(await controller.armedIdleDeadline == nil)
             #expect(harness.runtime.stopCount == 0)
             #expect(await controller.snapshot.phase == .running)
         }
