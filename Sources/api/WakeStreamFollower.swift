@@ -7,7 +7,7 @@ import Watcher
 
 /// Follows a Dormouse server's `GET /events?type=container.lazy_started` stream and hands every wake to the
 /// wake feed. The first connection starts live (no history); after a drop it reconnects with `Last-Event-ID`,
-/// so no wake is lost or repeated, waiting 250 ms doubling to 5 s between attempts. Ends on graceful shutdown.
+/// so no wake is lost or repeated, waiting the server's `retry` time (within 250 ms...5 s), doubling to 5 s while attempts fail. Ends on graceful shutdown.
 struct WakeStreamFollower: Service {
     let source: WatchSettings.WakeSource
     let httpClient: HTTPClient
@@ -26,29 +26,19 @@ struct WakeStreamFollower: Service {
 
     private func follow() async throws {
         let client = CLIClient(http: httpClient, baseURL: source.url, token: source.token)
-        var lastID: Int64?
-        var backoff = firstBackoff
+        let stream = ReconnectingEventStream(
+            client: client, path: "/events?type=container.lazy_started", firstBackoff: firstBackoff,
+            maxBackoff: maxBackoff)
+        var lastID: Int64 = 0
         var lastProblem: String?
-        while !Task.isCancelled {
-            do {
-                let body = try await client.openStream("/events?type=container.lazy_started", lastEventID: lastID)
-                logger.info("following worker wakes", metadata: ["server.url": "\(source.url)"])
-                await onConnected()
-                backoff = firstBackoff
-                lastProblem = nil
-                var reader = EventStreamReader()
-                for try await chunk in body {
-                    for frame in reader.frames(in: chunk) {
-                        guard let id = frame.id.flatMap(Int64.init), id > (lastID ?? 0), let data = frame.data else {
-                            continue
-                        }
-                        lastID = id
-                        if let wake = Self.wake(fromEventJSON: data) { feed.note(wake) }
-                    }
-                }
-            } catch  where !Task.isCancelled {
-                // Logged once per distinct problem, so a server that stays down does not flood the log.
-                let problem = String(describing: error)
+        try await stream.run {
+            logger.info("following worker wakes", metadata: ["server.url": "\(source.url)"])
+            await onConnected()
+            lastProblem = nil
+        } shouldReconnect: { failure in
+            // Logged once per distinct problem, so a server that stays down does not flood the log.
+            if let failure, !Task.isCancelled {
+                let problem = String(describing: failure)
                 if problem != lastProblem {
                     logger.warning(
                         "worker wake stream unavailable, retrying",
@@ -56,8 +46,12 @@ struct WakeStreamFollower: Service {
                     lastProblem = problem
                 }
             }
-            try await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, maxBackoff)
+            return !Task.isCancelled
+        } onItem: { item in
+            guard case .event(let event) = item, let id = Int64(event.id), id > lastID else { return .proceed }
+            lastID = id
+            if let wake = Self.wake(fromEventJSON: event.data) { feed.note(wake) }
+            return .proceed
         }
     }
 

@@ -75,10 +75,10 @@ struct CLIClient: Sendable {
 
     /// Opens a streaming `GET` (the event stream) and returns its body once the server answered 2xx; with
     /// `lastEventID` the server resumes after that event.
-    func openStream(_ path: String, lastEventID: Int64? = nil) async throws -> HTTPClientResponse.Body {
+    func openStream(_ path: String, lastEventID: String? = nil) async throws -> HTTPClientResponse.Body {
         var request = HTTPClientRequest(url: baseURL + path)
         request.headers.add(name: "Accept", value: "text/event-stream")
-        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: String(lastEventID)) }
+        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response: HTTPClientResponse
         do {

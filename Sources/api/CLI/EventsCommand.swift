@@ -1,7 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import NIOCore
 import Registry
 
 /// `dormouse events`: the lifecycle history, and with `--follow` the live stream, resuming after the last
@@ -39,30 +38,25 @@ struct EventsCommand: ServerCommand {
 
     func run(client: CLIClient, output: CLIOutput) async throws {
         var lastID = afterID
-        var backoff = Duration.milliseconds(250)
-        while true {
-            do {
-                let body = try await client.openStream(path(after: lastID))
-                backoff = .milliseconds(250)
-                var reader = EventStreamReader()
-                for try await chunk in body {
-                    for frame in reader.frames(in: chunk) {
-                        if frame.comment == "caught up", !follow { return }
-                        guard let id = frame.id.flatMap(Int64.init), id > lastID, let data = frame.data else {
-                            continue
-                        }
-                        lastID = id
-                        print(id: id, data: data, output: output)
-                    }
-                }
-                guard follow else { return }
-            } catch let error as CLIError where follow && error.isUnreachable {
-                // The server is restarting or gone for a moment: try again, resuming after `lastID`.
-            } catch  where follow && !(error is CLIError) {
-                // The stream broke off mid-way; resume after the last event printed.
+        let stream = ReconnectingEventStream(client: client, path: path(after: afterID))
+        try await stream.run { failure in
+            // With --follow a server that is restarting or gone for a moment, or a stream that broke off
+            // mid-way, is tried again; it resumes after the last event printed.
+            guard follow, let failure else { return follow }
+            if let error = failure as? CLIError { return error.isUnreachable }
+            return true
+        } onItem: { item in
+            switch item {
+            case .comment("caught up") where !follow:
+                return .stop
+            case .event(let event):
+                guard let id = Int64(event.id), id > lastID else { return .proceed }
+                lastID = id
+                print(id: id, data: event.data, output: output)
+                return .proceed
+            default:
+                return .proceed
             }
-            try await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .seconds(5))
         }
     }
 
@@ -93,42 +87,4 @@ struct EventsCommand: ServerCommand {
         format.dateFormat = "yyyy-MM-dd HH:mm:ss"
         return format
     }()
-}
-
-/// Splits an SSE byte stream into frames.
-struct EventStreamReader {
-    /// One frame's fields.
-    struct Frame: Sendable, Hashable {
-        var id: String?
-        var event: String?
-        var data: String?
-        var retry: String?
-        var comment: String?
-    }
-
-    private var pending = ""
-
-    mutating func frames(in chunk: ByteBuffer) -> [Frame] {
-        pending += String(buffer: chunk)
-        var frames: [Frame] = []
-        while let end = pending.range(of: "\n\n") {
-            var frame = Frame()
-            for line in pending[..<end.lowerBound].split(separator: "\n") {
-                if line.hasPrefix(":") {
-                    frame.comment = line.dropFirst().trimmingCharacters(in: .whitespaces)
-                } else if line.hasPrefix("id: ") {
-                    frame.id = String(line.dropFirst(4))
-                } else if line.hasPrefix("event: ") {
-                    frame.event = String(line.dropFirst(7))
-                } else if line.hasPrefix("data: ") {
-                    frame.data = String(line.dropFirst(6))
-                } else if line.hasPrefix("retry: ") {
-                    frame.retry = String(line.dropFirst(7))
-                }
-            }
-            pending.removeSubrange(..<end.upperBound)
-            frames.append(frame)
-        }
-        return frames
-    }
 }

@@ -5,10 +5,25 @@ import NIOHTTP1
 
 @testable import api
 
-/// Reads a Server-Sent Events response frame by frame, over a connection of its own, with the CLI's frame
-/// parser.
+/// Reads a Server-Sent Events response item by item, over a connection of its own, with the CLI's
+/// `EventStreamReader`.
 struct SSEReader {
-    typealias Frame = EventStreamReader.Frame
+    /// One item of the stream, flattened: an event (`id`, `event`, `data`), a `retry` or a comment.
+    struct Frame: Sendable, Hashable {
+        var id: String?
+        var event: String?
+        var data: String?
+        var retry: String?
+        var comment: String?
+
+        init(_ item: EventStreamReader.Item) {
+            switch item {
+            case .event(let event): (id, self.event, data) = (event.id, event.type, event.data)
+            case .retry(let milliseconds): retry = String(milliseconds)
+            case .comment(let text): comment = text
+            }
+        }
+    }
 
     let status: Int
     let contentType: String?
@@ -36,7 +51,7 @@ struct SSEReader {
     mutating func next() async throws -> Frame? {
         while ready.isEmpty {
             guard let chunk = try await body.next() else { return nil }
-            ready += parser.frames(in: chunk)
+            ready += parser.feed(chunk.readableBytesView).map(Frame.init)
         }
         return ready.removeFirst()
     }
