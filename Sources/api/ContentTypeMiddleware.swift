@@ -11,7 +11,9 @@ struct ContentTypeMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        guard let accepted = routes.route(for: request.uri.path)?.operations[request.method.rawValue],
+        // Most requests are GETs: only a method that some operation reads a body with needs the route lookup.
+        guard routes.bodyMethods.contains(request.method.rawValue),
+            let accepted = routes.route(for: request.uri.path)?.operations[request.method.rawValue],
             !accepted.isEmpty
         else { return try await next(request, context) }
         let mediaType = Self.mediaType(of: request.headers[.contentType])

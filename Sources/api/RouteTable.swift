@@ -14,6 +14,8 @@ struct RouteTable: Sendable {
     }
 
     let routes: [Route]
+    /// The methods of the operations that read a body; a request with another method needs no 415 lookup.
+    let bodyMethods: Set<String>
 
     /// Reads the document shipped with the binary.
     static func load() throws -> RouteTable {
@@ -36,6 +38,7 @@ struct RouteTable: Sendable {
             }
             return Route(template: template, operations: operations)
         }
+        bodyMethods = Set(routes.flatMap { route in route.operations.filter { !$0.value.isEmpty }.keys })
     }
 
     /// The route whose template matches `path` (a template with more literal segments wins); nil if none.
