@@ -24,10 +24,7 @@ let package = Package(
     name: "dormouse",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "dormouse", targets: ["api"]),
-        .library(name: "Lifecycle", targets: ["Lifecycle"]),
-        .library(name: "Registry", targets: ["Registry"]),
-        .library(name: "Watcher", targets: ["Watcher"]),
+        .executable(name: "dormouse", targets: ["dormouse"])
     ],
     dependencies: [
         .package(
@@ -42,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
+        // The core: the state machine, the controller, lifecycle events and the container runtime seam with one
+        // folder per backend. Imports none of ours.
         .target(
             name: "Lifecycle",
             dependencies: [
@@ -53,6 +52,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test doubles for the core (an in-memory container runtime, gates): tests and benchmarks only.
+        .target(
+            name: "LifecycleTestKit",
+            dependencies: ["Lifecycle"],
+            swiftSettings: swiftSettings
+        ),
+        // Agents, dispatch, the SQLite audit and its database.
         .target(
             name: "Registry",
             dependencies: [
@@ -66,10 +72,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The session watcher: discovery, transcript parsing, the session model, rendering, chat adapters.
         .target(
             name: "Watcher",
             dependencies: [
-                "Lifecycle",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -78,31 +84,176 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "api",
+        // The programs (Sources/api): a client shared by the CLI and the watch daemon, the watch daemon, the
+        // HTTP server, the CLI commands, and the `dormouse` executable that only dispatches to them.
+        .target(
+            name: "DormouseClient",
             dependencies: [
+                "Registry",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/api/Client",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WatchDaemon",
+            dependencies: [
+                "DormouseClient",
+                "Registry",
+                "Watcher",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/api/WatchDaemon",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "DormouseClient",
                 "Lifecycle",
                 "Registry",
+                "WatchDaemon",
                 "Watcher",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            path: "Sources/api/Server",
             resources: [.copy("Resources/openapi.json"), .copy("Resources/dashboard.html")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CLI",
+            dependencies: [
+                "DormouseClient",
+                "Lifecycle",
+                "Registry",
+                "Server",
+                "WatchDaemon",
+                "Watcher",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/api/CLI",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "dormouse",
+            dependencies: [
+                "CLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/api/dormouse",
             swiftSettings: swiftSettings,
             linkerSettings: serverLinkerSettings
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Lifecycle",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LifecycleTests",
+            dependencies: [
+                "Lifecycle",
+                "LifecycleTestKit",
+                "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "apiTests",
+            dependencies: [
+                "CLI",
+                "DormouseClient",
+                "Lifecycle",
+                "LifecycleTestKit",
+                "Registry",
+                "Server",
+                "TestSupport",
+                "WatchDaemon",
+                "Watcher",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: [
+                "Registry",
+                "Lifecycle",
+                "LifecycleTestKit",
+                "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WatcherTests",
+            dependencies: [
+                "Watcher",
+                "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
+
+// The benchmarks (`make bench`, BENCHMARKS.md) are targets only when DORMOUSE_BENCHMARKS=1 is set, so that the test
+// build (`make test`) does not compile five benchmark executables.
+if Context.environment["DORMOUSE_BENCHMARKS"] == "1" {
+    package.targets += [
         .executableTarget(
             name: "WakeBenchmark",
             dependencies: [
                 "Lifecycle",
+                "LifecycleTestKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -149,74 +300,5 @@ let package = Package(
             path: "Benchmarks/RegistryBenchmark",
             swiftSettings: swiftSettings
         ),
-        .target(
-            name: "TestSupport",
-            dependencies: [
-                "Lifecycle",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/TestSupport",
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "LifecycleTests",
-            dependencies: [
-                "Lifecycle",
-                "TestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "apiTests",
-            dependencies: [
-                "api",
-                "Lifecycle",
-                "Registry",
-                "TestSupport",
-                "Watcher",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "RegistryTests",
-            dependencies: [
-                "Registry",
-                "Lifecycle",
-                "TestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "WatcherTests",
-            dependencies: [
-                "Watcher",
-                "TestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            resources: [.copy("Fixtures")],
-            swiftSettings: swiftSettings
-        ),
     ]
-)
+}

@@ -9,8 +9,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 git show "$before:Sources/Registry/JSONValue.swift" | sed 's/JSONValue/LegacyJSONValue/g' >"$work/LegacyJSONValue.swift"
 swiftc -O -module-name PayloadJSON -o "$work/bench" Benchmarks/PayloadJSON/main.swift "$work/LegacyJSONValue.swift" \
-    Sources/Registry/JSONValue.swift Sources/Registry/JSONValue+Parse.swift Sources/Registry/JSONValue+Depth.swift \
-    Sources/Registry/JSONNumber.swift Sources/Registry/JSONObject.swift Sources/Registry/JSONParser.swift \
-    Sources/Registry/JSONParser+Strings.swift Sources/Registry/JSONParseError.swift Sources/Registry/JSONWriter.swift
+    Sources/Registry/JSON/JSONValue.swift Sources/Registry/JSON/JSONValue+Parse.swift Sources/Registry/JSON/JSONValue+Depth.swift \
+    Sources/Registry/JSON/JSONNumber.swift Sources/Registry/JSON/JSONObject.swift Sources/Registry/JSON/JSONParser.swift \
+    Sources/Registry/JSON/JSONParser+Strings.swift Sources/Registry/JSON/JSONParseError.swift Sources/Registry/JSON/JSONWriter.swift
 echo "== payload JSON benchmark ($(date -u +%FT%TZ), $(nproc) cores, before = $before)"
 "$work/bench"

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Lifecycle
+import LifecycleTestKit
 import Logging
 
 // Wake benchmark (`make bench`): how much the lifecycle adds to a cold start, and how fast leases are.

@@ -1,18 +1,18 @@
 /// Why the registry refused a request. The API maps each code to an HTTP status at its edge.
-public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
     /// One invalid field and what is wrong with it.
-    public struct FieldError: Sendable, Hashable, Codable {
-        public var field: String
-        public var message: String
+    package struct FieldError: Sendable, Hashable, Codable {
+        package var field: String
+        package var message: String
 
-        public init(field: String, message: String) {
+        package init(field: String, message: String) {
             self.field = field
             self.message = message
         }
     }
 
     /// The kinds of refusal.
-    public enum Code: Sendable, Hashable {
+    package enum Code: Sendable, Hashable {
         /// Values that fail validation.
         case invalid
         /// No agent or task of that name or id.
@@ -31,9 +31,9 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
         case hostAgentsDisabled
     }
 
-    public let code: Code
-    public let message: String
-    public let fieldErrors: [FieldError]
+    package let code: Code
+    package let message: String
+    package let fieldErrors: [FieldError]
 
     init(_ code: Code, _ message: String, fieldErrors: [FieldError] = []) {
         self.code = code
@@ -41,7 +41,7 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
         self.fieldErrors = fieldErrors
     }
 
-    public var description: String { message }
+    package var description: String { message }
 
     static func invalid(_ errors: [FieldError]) -> RegistryError {
         let summary = errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")

@@ -7,27 +7,27 @@ import Logging
 ///
 /// Integration tests run when the engine answers. With `DORMOUSE_REQUIRE_DOCKER=1` (set by `make test` and
 /// CI) an engine that does not answer fails the tests instead of skipping them.
-public enum DockerFixture {
-    public static let image =
+package enum DockerFixture {
+    package static let image =
         ProcessInfo.processInfo.environment["DORMOUSE_TEST_IMAGE"] ?? "dormouse-test/busybox:latest"
-    public static let required = ProcessInfo.processInfo.environment["DORMOUSE_REQUIRE_DOCKER"] == "1"
-    public static let endpoint =
+    package static let required = ProcessInfo.processInfo.environment["DORMOUSE_REQUIRE_DOCKER"] == "1"
+    package static let endpoint =
         ProcessInfo.processInfo.environment["DOCKER_HOST"].flatMap(DockerEndpoint.init(dockerHost:)) ?? .localSocket
-    public static let socketPath = "/var/run/docker.sock"
+    package static let socketPath = "/var/run/docker.sock"
 
     /// Whether the integration tests run: the engine's socket exists, or they are required.
-    public static var enabled: Bool {
+    package static var enabled: Bool {
         required || FileManager.default.fileExists(atPath: socketPath)
     }
 
-    public static let logger: Logger = {
+    package static let logger: Logger = {
         var logger = Logger(label: "docker-test")
         logger.logLevel = .error
         return logger
     }()
 
     /// Runs `body` with a runtime on a fresh HTTP client, shut down afterwards.
-    public static func withRuntime<T>(_ body: (DockerEngineRuntime) async throws -> T) async throws -> T {
+    package static func withRuntime<T>(_ body: (DockerEngineRuntime) async throws -> T) async throws -> T {
         let client = DockerEngineRuntime.makeHTTPClient()
         let runtime = DockerEngineRuntime(endpoint: endpoint, client: client, logger: logger)
         do {
@@ -41,7 +41,7 @@ public enum DockerFixture {
     }
 
     /// Runs `body`, then removes the named containers (awaited, also when `body` throws).
-    public static func removing<T>(
+    package static func removing<T>(
         _ names: [String], on runtime: DockerEngineRuntime, _ body: () async throws -> T
     ) async throws -> T {
         do {
@@ -55,7 +55,7 @@ public enum DockerFixture {
     }
 
     /// A container name no other test uses.
-    public static func uniqueName(_ prefix: String) -> String {
+    package static func uniqueName(_ prefix: String) -> String {
         "dormouse-test-\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
     }
 }

@@ -2,12 +2,12 @@ import Lifecycle
 import Synchronization
 
 /// A listener that keeps every lifecycle event and lets a test await the n-th one.
-public final class EventRecorder: LifecycleEventListener {
+package final class EventRecorder: LifecycleEventListener {
     private let state = Mutex<(events: [LifecycleEvent], waiters: [(Int, CheckedContinuation<Void, Never>)])>(([], []))
 
-    public init() {}
+    package init() {}
 
-    public func receive(_ event: LifecycleEvent) async {
+    package func receive(_ event: LifecycleEvent) async {
         let ready = state.withLock { state in
             state.events.append(event)
             let count = state.events.count
@@ -22,12 +22,12 @@ public final class EventRecorder: LifecycleEventListener {
         for continuation in ready { continuation.resume() }
     }
 
-    public var events: [LifecycleEvent] { state.withLock { $0.events } }
-    public var types: [String] { events.map(\.type) }
+    package var events: [LifecycleEvent] { state.withLock { $0.events } }
+    package var types: [String] { events.map(\.type) }
 
     /// Returns the first `count` events once that many have arrived.
     @discardableResult
-    public func waitFor(_ count: Int) async -> [LifecycleEvent] {
+    package func waitFor(_ count: Int) async -> [LifecycleEvent] {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state in
                 if state.events.count >= count { return true }

@@ -3,7 +3,7 @@ import Synchronization
 
 extension MattermostFake {
     /// A scripted failure, answered instead of (or, for `delay`, before) the normal answer.
-    public enum Fault: Sendable, Equatable {
+    package enum Fault: Sendable, Equatable {
         /// An AppError JSON body with this status and id.
         case status(Int, id: String = "fake.injected.app_error")
         /// Mattermost's rate limiter: 429, plain-text body `limit exceeded`, `Retry-After` in seconds when given.
@@ -17,16 +17,16 @@ extension MattermostFake {
     }
 
     /// Which requests a scripted fault applies to.
-    public struct RequestFilter: Sendable {
-        public var method: String?
-        public var pathPrefix: String?
+    package struct RequestFilter: Sendable {
+        package var method: String?
+        package var pathPrefix: String?
 
-        public init(method: String? = nil, pathPrefix: String? = nil) {
+        package init(method: String? = nil, pathPrefix: String? = nil) {
             self.method = method
             self.pathPrefix = pathPrefix
         }
 
-        public static let any = RequestFilter()
+        package static let any = RequestFilter()
 
         func matches(_ request: RecordedRequest) -> Bool {
             (method.map { $0 == request.method } ?? true) && (pathPrefix.map(request.path.hasPrefix) ?? true)
@@ -35,34 +35,34 @@ extension MattermostFake {
 
     /// Mattermost's optional rate limiter (`RateLimitSettings`, off by default): `perSecond` requests a second
     /// with bursts of `burst`, over every client; headers `X-Ratelimit-*` and, on 429, `Retry-After`.
-    public struct RateLimit: Sendable, Equatable {
-        public var perSecond: Double
-        public var burst: Int
+    package struct RateLimit: Sendable, Equatable {
+        package var perSecond: Double
+        package var burst: Int
 
-        public init(perSecond: Double = 10, burst: Int = 100) {
+        package init(perSecond: Double = 10, burst: Int = 100) {
             self.perSecond = perSecond
             self.burst = burst
         }
     }
 
     /// Answers the next `count` requests matching `filter` with `fault`, after any faults already queued.
-    public func failNext(_ count: Int = 1, with fault: Fault, where filter: RequestFilter = .any) {
+    package func failNext(_ count: Int = 1, with fault: Fault, where filter: RequestFilter = .any) {
         state.withLock { state in
             state.faults += Array(repeating: (filter, fault), count: count)
         }
     }
 
     /// Answers every request with `fault` until `endOutage()`.
-    public func startOutage(_ fault: Fault = .status(503, id: "fake.outage.app_error")) {
+    package func startOutage(_ fault: Fault = .status(503, id: "fake.outage.app_error")) {
         state.withLock { $0.outage = fault }
     }
 
-    public func endOutage() {
+    package func endOutage() {
         state.withLock { $0.outage = nil }
     }
 
     /// The built-in rate limiter; nil (the default) is off.
-    public var rateLimit: RateLimit? {
+    package var rateLimit: RateLimit? {
         get { state.withLock { $0.configuration.rateLimit } }
         set {
             state.withLock { state in
@@ -73,13 +73,13 @@ extension MattermostFake {
     }
 
     /// `ServiceSettings.PostEditTimeLimit` in seconds: edits of the message of an older post answer 400.
-    public var editTimeLimit: Int? {
+    package var editTimeLimit: Int? {
         get { state.withLock { $0.configuration.editTimeLimit } }
         set { state.withLock { $0.configuration.editTimeLimit = newValue } }
     }
 
     /// The longest message in runes; Mattermost's is 16383.
-    public var messageLimit: Int {
+    package var messageLimit: Int {
         get { state.withLock { $0.configuration.messageLimit } }
         set { state.withLock { $0.configuration.messageLimit = newValue } }
     }

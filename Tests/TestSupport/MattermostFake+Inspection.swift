@@ -4,19 +4,19 @@ import Synchronization
 /// What tests read and await: every request and post, and waits resumed on each request instead of sleeps.
 extension MattermostFake {
     /// The requests and posts at one moment.
-    public struct Snapshot: Sendable {
+    package struct Snapshot: Sendable {
         /// Every request, in arrival order.
-        public var requests: [RecordedRequest]
+        package var requests: [RecordedRequest]
         /// Every post, deleted ones included, in creation order.
-        public var posts: [Post]
+        package var posts: [Post]
 
         /// The newest live post whose message contains `text`.
-        public func post(containing text: String) -> Post? {
+        package func post(containing text: String) -> Post? {
             posts.last { !$0.isDeleted && $0.message.contains(text) }
         }
 
         /// The requests matching `filter`.
-        public func requests(_ filter: RequestFilter) -> [RecordedRequest] { requests.filter(filter.matches) }
+        package func requests(_ filter: RequestFilter) -> [RecordedRequest] { requests.filter(filter.matches) }
     }
 
     /// A test waiting for a condition on the snapshot.
@@ -26,18 +26,18 @@ extension MattermostFake {
         var continuation: CheckedContinuation<Bool, Never>
     }
 
-    public var snapshot: Snapshot { state.withLock { $0.snapshot } }
-    public var requests: [RecordedRequest] { snapshot.requests }
-    public var posts: [Post] { snapshot.posts }
+    package var snapshot: Snapshot { state.withLock { $0.snapshot } }
+    package var requests: [RecordedRequest] { snapshot.requests }
+    package var posts: [Post] { snapshot.posts }
 
-    public func post(_ id: String) -> Post? { state.withLock { $0.posts[id] } }
+    package func post(_ id: String) -> Post? { state.withLock { $0.posts[id] } }
 
     /// The live posts of a channel, newest first.
-    public func posts(in channelID: String) -> [Post] { state.withLock { $0.livePosts(in: channelID) } }
+    package func posts(in channelID: String) -> [Post] { state.withLock { $0.livePosts(in: channelID) } }
 
     /// Adds a post as if someone had written it, without a request (to fill a channel quickly).
     @discardableResult
-    public func insertPost(
+    package func insertPost(
         channelID: String, message: String, props: [String: MattermostFakeJSON] = [:], userID: String? = nil
     ) -> Post {
         state.withLock { state in
@@ -48,14 +48,14 @@ extension MattermostFake {
     }
 
     /// Deletes a post as a user would (`DELETE /posts/{id}` without a request).
-    public func deletePost(_ id: String) {
+    package func deletePost(_ id: String) {
         state.withLock { state in _ = state.deletePost(id, at: state.now(clock)) }
     }
 
     /// Waits until `predicate` holds for the snapshot (checked now and after each request's arrival and answer).
     /// False when `timeout` passed first or the task was cancelled. `predicate` runs under the fake's lock: it must not call the fake.
     @discardableResult
-    public func waitFor(
+    package func waitFor(
         timeout: Duration = .seconds(30), _ predicate: @escaping @Sendable (Snapshot) -> Bool
     ) async -> Bool {
         let id = state.withLock { state in
@@ -85,14 +85,14 @@ extension MattermostFake {
 
     /// Waits until `count` answered requests match `filter`.
     @discardableResult
-    public func waitForRequests(
+    package func waitForRequests(
         _ count: Int, matching filter: RequestFilter = .any, timeout: Duration = .seconds(30)
     ) async -> Bool {
         await waitFor(timeout: timeout) { $0.requests(filter).filter { $0.status != 0 }.count >= count }
     }
 
     /// Waits for a live post whose message contains `text`; nil when `timeout` passed first.
-    public func waitForPost(containing text: String, timeout: Duration = .seconds(30)) async -> Post? {
+    package func waitForPost(containing text: String, timeout: Duration = .seconds(30)) async -> Post? {
         guard await waitFor(timeout: timeout, { $0.post(containing: text) != nil }) else { return nil }
         return snapshot.post(containing: text)
     }

@@ -2,45 +2,45 @@ import Foundation
 
 extension MattermostFake {
     /// A post as the fake stores it, with what tests inspect: its earlier messages and how often it was written.
-    public struct Post: Sendable, Equatable {
-        public var id: String
-        public var channelID: String
-        public var userID: String
-        public var rootID: String
-        public var message: String
-        public var props: [String: MattermostFakeJSON]
-        public var pendingPostID: String
+    package struct Post: Sendable, Equatable {
+        package var id: String
+        package var channelID: String
+        package var userID: String
+        package var rootID: String
+        package var message: String
+        package var props: [String: MattermostFakeJSON]
+        package var pendingPostID: String
         /// Milliseconds since 1970, like every Mattermost timestamp; `editAt` and `deleteAt` are 0 until then.
-        public var createAt: Int64
-        public var updateAt: Int64
-        public var editAt: Int64
-        public var deleteAt: Int64
+        package var createAt: Int64
+        package var updateAt: Int64
+        package var editAt: Int64
+        package var deleteAt: Int64
         /// Earlier messages, oldest first: one per edit that changed the message.
-        public var history: [String]
+        package var history: [String]
         /// Create requests answered with this post: 1, plus one per retry deduplicated by `pending_post_id`.
-        public var creates: Int
+        package var creates: Int
         /// Successful patch requests.
-        public var edits: Int
+        package var edits: Int
         /// Creation order, which breaks ties between posts of the same millisecond.
         var sequence: Int
 
-        public var isDeleted: Bool { deleteAt != 0 }
+        package var isDeleted: Bool { deleteAt != 0 }
     }
 
     /// One request the fake received.
-    public struct RecordedRequest: Sendable {
-        public var method: String
-        public var path: String
+    package struct RecordedRequest: Sendable {
+        package var method: String
+        package var path: String
         /// The query string without `?`; "" when there is none.
-        public var query: String
-        public var authorization: String?
-        public var time: Date
-        public var body: Data
+        package var query: String
+        package var authorization: String?
+        package var time: Date
+        package var body: Data
         /// The status answered; 0 while the request is in progress and when the connection was dropped.
-        public var status: Int
+        package var status: Int
 
-        public var bodyText: String { String(decoding: body, as: UTF8.self) }
-        public var json: MattermostFakeJSON? { MattermostFakeJSON.parse(body) }
+        package var bodyText: String { String(decoding: body, as: UTF8.self) }
+        package var json: MattermostFakeJSON? { MattermostFakeJSON.parse(body) }
     }
 
     /// What the fake holds, changed only under its lock by one request or test call at a time.

@@ -11,15 +11,15 @@ import Synchronization
 /// It starts with one team, one channel in it and a bot user (the token's owner) in both. Tests script failures
 /// (`failNext`, `startOutage`, `rateLimit`), read every request and post with its edit history, and await
 /// conditions (`waitFor`) instead of sleeping. Time is the wall clock plus `advanceClock(by:)`.
-public final class MattermostFake: Sendable {
+package final class MattermostFake: Sendable {
     /// The token a request must carry as `Authorization: Bearer <token>`.
-    public let token: String
+    package let token: String
     /// The team the fake starts with; the bot is a member.
-    public let teamID: String
+    package let teamID: String
     /// An open channel of `teamID` the fake starts with; the bot is a member.
-    public let channelID: String
+    package let channelID: String
     /// The bot user who owns `token`.
-    public let botUserID: String
+    package let botUserID: String
 
     let state: Mutex<State>
     let clock: @Sendable () -> Date
@@ -27,7 +27,7 @@ public final class MattermostFake: Sendable {
     private let server = Mutex<(task: Task<Void, Never>?, port: Int?)>((nil, nil))
 
     /// `now` is the wall clock the fake reads (before `advanceClock(by:)`); `logger` is the HTTP server's.
-    public init(
+    package init(
         token: String = "fake-bot-token", now: @escaping @Sendable () -> Date = { Date() }, logger: Logger? = nil
     ) {
         var state = State()
@@ -50,21 +50,21 @@ public final class MattermostFake: Sendable {
     }
 
     /// The fake's current time: the clock passed to `init` plus every `advanceClock(by:)`.
-    public var now: Date { state.withLock { clock().addingTimeInterval($0.clockOffset) } }
+    package var now: Date { state.withLock { clock().addingTimeInterval($0.clockOffset) } }
 
     /// Moves the fake's time forward (pending-post window, edit time limit, rate limit refill, timestamps).
-    public func advanceClock(by duration: Duration) {
+    package func advanceClock(by duration: Duration) {
         state.withLock { $0.clockOffset += Self.seconds(duration) }
     }
 
     /// The port the server listens on; 0 before `start()`.
-    public var port: Int { server.withLock { $0.port ?? 0 } }
+    package var port: Int { server.withLock { $0.port ?? 0 } }
 
     /// `http://127.0.0.1:<port>`, the base URL to give a poster.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    package var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the HTTP server on 127.0.0.1 and an ephemeral port; returns once it listens.
-    public func start() async throws {
+    package func start() async throws {
         let (ports, portsContinuation) = AsyncStream.makeStream(of: Int.self)
         let responder = CallbackResponder<BasicRequestContext> { [self] request, _ in
             await self.respond(to: request)
@@ -87,7 +87,7 @@ public final class MattermostFake: Sendable {
     }
 
     /// Stops the server and waits until it has closed its connections.
-    public func stop() async {
+    package func stop() async {
         let task = server.withLock { server in
             defer { server.task = nil }
             return server.task
@@ -97,7 +97,7 @@ public final class MattermostFake: Sendable {
     }
 
     /// Runs `body` with a started fake, stopped afterwards (also when `body` throws).
-    public static func withRunning<T>(
+    package static func withRunning<T>(
         token: String = "fake-bot-token", now: @escaping @Sendable () -> Date = { Date() },
         _ body: (MattermostFake) async throws -> T
     ) async throws -> T {
@@ -117,24 +117,24 @@ public final class MattermostFake: Sendable {
 
     /// Adds a (human) user the bot can open a direct channel with; returns its id.
     @discardableResult
-    public func addUser(username: String = "user") -> String {
+    package func addUser(username: String = "user") -> String {
         state.withLock { $0.addUser(username: username, isBot: false) }
     }
 
     /// Adds a team; returns its id.
     @discardableResult
-    public func addTeam(name: String, botIsMember: Bool = true) -> String {
+    package func addTeam(name: String, botIsMember: Bool = true) -> String {
         state.withLock { $0.addTeam(name: name, botIsMember: botIsMember) }
     }
 
     /// Takes the bot out of every team (a bot in no team cannot search).
-    public func removeBotFromTeams() {
+    package func removeBotFromTeams() {
         state.withLock { $0.botTeams = [] }
     }
 
     /// Adds an open channel to a team (the fake's own by default), with the bot as a member; returns its id.
     @discardableResult
-    public func addChannel(teamID: String? = nil, name: String = "channel") -> String {
+    package func addChannel(teamID: String? = nil, name: String = "channel") -> String {
         state.withLock { state in
             state.addChannel(teamID: teamID ?? self.teamID, name: name, type: "O", members: [state.botUserID])
         }

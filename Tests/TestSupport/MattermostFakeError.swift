@@ -1,5 +1,5 @@
 /// Why the fake could not be used, or (internally) how it drops a connection.
-public struct MattermostFakeError: Error, CustomStringConvertible {
+package struct MattermostFakeError: Error, CustomStringConvertible {
     /// The kinds of fake failures.
     private enum Code {
         case notListening
@@ -7,11 +7,11 @@ public struct MattermostFakeError: Error, CustomStringConvertible {
     }
 
     private let code: Code
-    public static let notListening = MattermostFakeError(code: .notListening)
+    package static let notListening = MattermostFakeError(code: .notListening)
     /// Thrown by an answer's body to make the server close the connection (`Fault.dropConnection`).
     static let droppedConnection = MattermostFakeError(code: .droppedConnection)
 
-    public var description: String {
+    package var description: String {
         switch code {
         case .notListening: "the Mattermost fake's HTTP server did not start listening"
         case .droppedConnection: "connection dropped by a scripted fault"

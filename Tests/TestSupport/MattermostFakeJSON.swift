@@ -1,7 +1,7 @@
 import Foundation
 
 /// A JSON value as the Mattermost fake reads request bodies and writes answers (post props are any JSON).
-public enum MattermostFakeJSON: Sendable, Hashable, Codable {
+package enum MattermostFakeJSON: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -10,7 +10,7 @@ public enum MattermostFakeJSON: Sendable, Hashable, Codable {
     case array([MattermostFakeJSON])
     case object([String: MattermostFakeJSON])
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -29,7 +29,7 @@ public enum MattermostFakeJSON: Sendable, Hashable, Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -43,28 +43,28 @@ public enum MattermostFakeJSON: Sendable, Hashable, Codable {
     }
 
     /// Parses a document; nil when `data` is not JSON.
-    public static func parse(_ data: Data) -> MattermostFakeJSON? {
+    package static func parse(_ data: Data) -> MattermostFakeJSON? {
         try? JSONDecoder().decode(MattermostFakeJSON.self, from: data)
     }
 
     /// The document as compact JSON text.
-    public var data: Data {
+    package var data: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)) ?? Data("null".utf8)
     }
 
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
-    public var intValue: Int? {
+    package var intValue: Int? {
         switch self {
         case .int(let value): return Int(exactly: value)
         case .double(let value): return Int(exactly: value)
@@ -72,20 +72,20 @@ public enum MattermostFakeJSON: Sendable, Hashable, Codable {
         }
     }
 
-    public var objectValue: [String: MattermostFakeJSON]? {
+    package var objectValue: [String: MattermostFakeJSON]? {
         if case .object(let value) = self { return value }
         return nil
     }
 
-    public var arrayValue: [MattermostFakeJSON]? {
+    package var arrayValue: [MattermostFakeJSON]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
     /// The member `key` of an object; nil for a missing member or a non-object.
-    public subscript(key: String) -> MattermostFakeJSON? { objectValue?[key] }
+    package subscript(key: String) -> MattermostFakeJSON? { objectValue?[key] }
 }
 
 extension MattermostFakeJSON: ExpressibleByStringLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
+    package init(stringLiteral value: String) { self = .string(value) }
 }

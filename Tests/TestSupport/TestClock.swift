@@ -2,18 +2,18 @@ import Synchronization
 
 /// A manual clock: time moves only when a test calls `advance(by:)`, and tests can await the moment a
 /// timer has gone to sleep instead of sleeping themselves.
-public final class TestClock: Clock, Sendable {
+package final class TestClock: Clock, Sendable {
     /// A point on the test clock's timeline: the time since the clock was made.
-    public struct Instant: InstantProtocol {
-        public var offset: Duration
+    package struct Instant: InstantProtocol {
+        package var offset: Duration
 
-        public init(offset: Duration) {
+        package init(offset: Duration) {
             self.offset = offset
         }
 
-        public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        public func duration(to other: Instant) -> Duration { other.offset - offset }
-        public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+        package func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        package func duration(to other: Instant) -> Duration { other.offset - offset }
+        package static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
     }
 
     private struct Sleeper {
@@ -40,12 +40,12 @@ public final class TestClock: Clock, Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
-    public var now: Instant { state.withLock { $0.now } }
-    public var minimumResolution: Duration { .zero }
+    package var now: Instant { state.withLock { $0.now } }
+    package var minimumResolution: Duration { .zero }
 
-    public func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+    package func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         try Task.checkCancellation()
         let id = state.withLock { state in
             state.nextID += 1
@@ -75,7 +75,7 @@ public final class TestClock: Clock, Sendable {
     }
 
     /// Moves time forward and wakes every sleeper whose deadline has come.
-    public func advance(by duration: Duration) {
+    package func advance(by duration: Duration) {
         let due = state.withLock { state in
             state.now = state.now.advanced(by: duration)
             let now = state.now
@@ -88,11 +88,11 @@ public final class TestClock: Clock, Sendable {
     }
 
     /// The deadlines of everything asleep on this clock.
-    public var sleeperDeadlines: [Instant] { state.withLock { $0.sleepers.values.map(\.deadline) } }
+    package var sleeperDeadlines: [Instant] { state.withLock { $0.sleepers.values.map(\.deadline) } }
 
     /// Returns once the sleepers satisfy `predicate` (checked now and on every change), or at once when the task
     /// is cancelled (a test's `.timeLimit` ends the wait instead of leaving it hanging).
-    public func waitForSleepers(_ predicate: @escaping @Sendable ([Instant]) -> Bool) async {
+    package func waitForSleepers(_ predicate: @escaping @Sendable ([Instant]) -> Bool) async {
         let id = state.withLock { state in
             state.nextWatcherID += 1
             return state.nextWatcherID
@@ -120,12 +120,12 @@ public final class TestClock: Clock, Sendable {
     }
 
     /// Returns once something sleeps until exactly `deadline`.
-    public func waitForSleeper(until deadline: Instant) async {
+    package func waitForSleeper(until deadline: Instant) async {
         await waitForSleepers { $0.contains(deadline) }
     }
 
     /// Returns once at least `count` tasks sleep on this clock.
-    public func waitForSleepers(count: Int = 1) async {
+    package func waitForSleepers(count: Int = 1) async {
         await waitForSleepers { $0.count >= count }
     }
 

@@ -1,5 +1,5 @@
 /// Thrown by `waitUntil` when its condition did not hold within the limit.
-public struct WaitTimedOut: Error, CustomStringConvertible {
-    public let limit: Duration
-    public var description: String { "condition not reached within \(limit)" }
+package struct WaitTimedOut: Error, CustomStringConvertible {
+    package let limit: Duration
+    package var description: String { "condition not reached within \(limit)" }
 }

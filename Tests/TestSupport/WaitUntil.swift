@@ -3,7 +3,7 @@ import Synchronization
 /// Yields until `condition` holds, for states reached by work already under way (no timers involved).
 /// Bounded: one deadline per wait, checked on every turn; throws `WaitTimedOut` past `limit`, and
 /// `CancellationError` as soon as the task is cancelled (a test's `.timeLimit` ends it).
-public func waitUntil(
+package func waitUntil(
     within limit: Duration = .seconds(10), _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now.advanced(by: limit)
@@ -16,7 +16,7 @@ public func waitUntil(
 
 /// Whether `body` returns within `limit` of real time; for tests of the waits themselves, so a wait that
 /// never ends fails the test instead of hanging it (a body that ignores cancellation is left behind).
-public func finishes(within limit: Duration, _ body: @escaping @Sendable () async -> Void) async -> Bool {
+package func finishes(within limit: Duration, _ body: @escaping @Sendable () async -> Void) async -> Bool {
     let outcome = FirstOutcome()
     return await withCheckedContinuation { continuation in
         outcome.set(continuation)

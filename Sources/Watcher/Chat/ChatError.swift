@@ -1,5 +1,5 @@
 /// A failed chat request: a struct over a private code, with what the caller needs to decide what next.
-public struct ChatError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ChatError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kinds of chat failures.
     private enum Code: Sendable, Equatable {
         case network
@@ -13,50 +13,50 @@ public struct ChatError: Error, Sendable, Equatable, CustomStringConvertible {
 
     private let code: Code
     /// The HTTP status, when the server answered.
-    public let status: Int?
+    package let status: Int?
     /// How long the server asked us to wait (429 `Retry-After`), when it said.
-    public let retryAfter: Duration?
+    package let retryAfter: Duration?
     /// The server's error id (Mattermost AppError `id`) or a transport reason; never contains the token.
-    public let detail: String
+    package let detail: String
 
     /// The request did not get an answer: refused, reset, timed out.
-    public static func network(_ detail: String) -> Self {
+    package static func network(_ detail: String) -> Self {
         Self(code: .network, status: nil, retryAfter: nil, detail: detail)
     }
     /// A 5xx answer.
-    public static func server(status: Int, detail: String) -> Self {
+    package static func server(status: Int, detail: String) -> Self {
         Self(code: .server, status: status, retryAfter: nil, detail: detail)
     }
     /// A 429 answer, with its `Retry-After` when present.
-    public static func rateLimited(retryAfter: Duration?) -> Self {
+    package static func rateLimited(retryAfter: Duration?) -> Self {
         Self(code: .rateLimited, status: 429, retryAfter: retryAfter, detail: "rate limited")
     }
     /// The post to edit is gone or not ours (Mattermost answers 403).
-    public static func postMissing(status: Int, detail: String) -> Self {
+    package static func postMissing(status: Int, detail: String) -> Self {
         Self(code: .postMissing, status: status, retryAfter: nil, detail: detail)
     }
     /// The post is past the server's edit time limit (Mattermost answers 400).
-    public static func editWindowClosed(detail: String) -> Self {
+    package static func editWindowClosed(detail: String) -> Self {
         Self(code: .editWindowClosed, status: 400, retryAfter: nil, detail: detail)
     }
     /// The token was refused (401).
-    public static func unauthorized(detail: String) -> Self {
+    package static func unauthorized(detail: String) -> Self {
         Self(code: .unauthorized, status: 401, retryAfter: nil, detail: detail)
     }
     /// Any other 4xx: the request itself is wrong and retrying it cannot help.
-    public static func rejected(status: Int, detail: String) -> Self {
+    package static func rejected(status: Int, detail: String) -> Self {
         Self(code: .rejected, status: status, retryAfter: nil, detail: detail)
     }
 
     /// Whether the same request may succeed later: network errors, 5xx and 429.
-    public var isRetryable: Bool { code == .network || code == .server || code == .rateLimited }
+    package var isRetryable: Bool { code == .network || code == .server || code == .rateLimited }
     /// Whether the server itself is failing, which counts towards opening the circuit breaker.
-    public var isServerFailure: Bool { code == .network || code == .server }
+    package var isServerFailure: Bool { code == .network || code == .server }
     /// Whether the post cannot be edited any more, so a new one must be created.
-    public var needsNewPost: Bool { code == .postMissing || code == .editWindowClosed }
-    public var isRateLimited: Bool { code == .rateLimited }
+    package var needsNewPost: Bool { code == .postMissing || code == .editWindowClosed }
+    package var isRateLimited: Bool { code == .rateLimited }
 
-    public var description: String {
+    package var description: String {
         switch code {
         case .network: "chat server unreachable: \(detail)"
         case .server: "chat server error \(status ?? 0): \(detail)"

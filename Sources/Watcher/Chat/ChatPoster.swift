@@ -1,34 +1,34 @@
 /// Where a status post goes: a channel or a direct conversation with a user, optionally inside a thread.
-public struct ChatDestination: Sendable, Hashable, Codable {
+package struct ChatDestination: Sendable, Hashable, Codable {
     /// The conversation a post belongs to, before it is resolved to a channel id.
-    public enum Target: Sendable, Hashable, Codable {
+    package enum Target: Sendable, Hashable, Codable {
         /// A channel, by its id.
         case channel(String)
         /// A direct conversation between the bot and this user id.
         case user(String)
     }
 
-    public var target: Target
+    package var target: Target
     /// The thread's root post id; nil posts at the top of the channel.
-    public var rootID: String?
+    package var rootID: String?
 
-    public init(target: Target, rootID: String? = nil) {
+    package init(target: Target, rootID: String? = nil) {
         self.target = target
         self.rootID = rootID
     }
 }
 
 /// A post as the chat server stored it.
-public struct ChatPost: Sendable, Equatable {
-    public var id: String
-    public var channelID: String
-    public var message: String
+package struct ChatPost: Sendable, Equatable {
+    package var id: String
+    package var channelID: String
+    package var message: String
     /// The hidden marker the post carries (from its props or its reference line), if any.
-    public var marker: String?
+    package var marker: String?
     /// The session status recorded beside the marker when the post was last written (`active`, `done`, ...).
-    public var status: String?
+    package var status: String?
 
-    public init(id: String, channelID: String, message: String, marker: String? = nil, status: String? = nil) {
+    package init(id: String, channelID: String, message: String, marker: String? = nil, status: String? = nil) {
         self.id = id
         self.channelID = channelID
         self.message = message
@@ -38,15 +38,15 @@ public struct ChatPost: Sendable, Equatable {
 }
 
 /// What a status post is written with: the visible text plus the hidden marker that identifies its session.
-public struct ChatMessage: Sendable, Equatable {
+package struct ChatMessage: Sendable, Equatable {
     /// The visible text; at most `ChatPoster.maxMessageCharacters` Unicode scalars.
-    public var text: String
+    package var text: String
     /// An opaque token identifying the session's box; stored invisibly so the post can be found again.
-    public var marker: String
+    package var marker: String
     /// The session status at the time of writing, stored invisibly beside the marker.
-    public var status: String
+    package var status: String
 
-    public init(text: String, marker: String, status: String) {
+    package init(text: String, marker: String, status: String) {
         self.text = text
         self.marker = marker
         self.status = status
@@ -58,7 +58,7 @@ public struct ChatMessage: Sendable, Equatable {
 /// Every call is one logical request with no retries of its own: the caller owns retry, backoff and the
 /// circuit breaker. Every failure is a `ChatError`; transport failures (refused, reset, timed out) are
 /// `.network` so the caller can retry them.
-public protocol ChatPoster: Sendable {
+package protocol ChatPoster: Sendable {
     /// The longest `ChatMessage.text` accepted, in Unicode scalars (the server's limit minus the marker's room).
     var maxMessageCharacters: Int { get }
 

@@ -4,7 +4,7 @@ import Logging
 /// Keeps one live status post per top-level session: creates it when the session becomes active, edits it
 /// in place (throttled per post, only when the text changed), nests sub-agents through the formatter, and
 /// survives restarts, outages and rate limits without losing the last state.
-public actor ChatRelay {
+package actor ChatRelay {
     /// A unit of background work the run loop starts as a child task.
     enum Job: Sendable {
         case deliver(StatusDelivery)
@@ -47,7 +47,7 @@ public actor ChatRelay {
     var settledWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// - Parameter random: a source of numbers in [0, 1) for the backoff jitter; tests pin it.
-    public init(
+    package init(
         configuration: ChatRelayConfiguration, poster: any ChatPoster, formatter: StatusFormatter,
         clock: some Clock<Duration>, logger: Logger, random: @escaping @Sendable () -> Double = { .random(in: 0..<1) }
     ) {
@@ -79,7 +79,7 @@ public actor ChatRelay {
 
     /// Posts every update until the stream ends; then marks every open box `interrupted`, flushes pending edits
     /// within `shutdownFlushTimeout`, persists post ids and returns.
-    public func run(_ updates: AsyncStream<SessionUpdate>) async {
+    package func run(_ updates: AsyncStream<SessionUpdate>) async {
         let jobs = jobStream
         await withDiscardingTaskGroup { group in
             group.addTask { await self.checkServer() }
@@ -110,7 +110,7 @@ public actor ChatRelay {
     }
 
     /// Records a worker wake; a session on that worker shows it in its box.
-    public func noteWake(_ wake: WorkerWake) {
+    package func noteWake(_ wake: WorkerWake) {
         wakes[wake.instance] = wake
         for key in boxes.keys where boxes[key]?.snapshot.state.descriptor.agent == wake.instance {
             guard var box = boxes[key], box.wake == nil, !box.isFinal else { continue }
@@ -146,7 +146,7 @@ public actor ChatRelay {
     }
 
     /// The figures `GET /health` reports.
-    public func health() -> RelayHealth {
+    package func health() -> RelayHealth {
         let circuit = breaker.name
         return RelayHealth(
             status: circuit == "closed" && !serverUnreachable && !boxes.values.contains { $0.failures > 0 }

@@ -1,27 +1,27 @@
 /// Settings of the chat relay; plain values with defaults, filled from the environment by the `api` target only.
-public struct ChatRelayConfiguration: Sendable {
+package struct ChatRelayConfiguration: Sendable {
     /// The shortest time between two edits of one post (leading edge, then one trailing flush).
-    public var throttle: Duration = .milliseconds(500)
+    package var throttle: Duration = .milliseconds(500)
     /// Sessions holding a status box at once; the rest wait in arrival order.
-    public var maxActiveSessions = 20
+    package var maxActiveSessions = 20
     /// The channel id for sessions without a chat route; nil skips them (with a log line).
-    public var defaultChannel: String?
+    package var defaultChannel: String?
     /// Consecutive server failures that open the circuit breaker.
-    public var circuitBreakerThreshold = 5
+    package var circuitBreakerThreshold = 5
     /// How long the circuit stays open before one probe request is let through.
-    public var circuitBreakerCooldown: Duration = .seconds(30)
+    package var circuitBreakerCooldown: Duration = .seconds(30)
     /// The first retry delay after a 5xx or network error; doubled per attempt, with jitter.
-    public var retryBaseDelay: Duration = .milliseconds(250)
+    package var retryBaseDelay: Duration = .milliseconds(250)
     /// The cap on one retry delay.
-    public var retryMaxDelay: Duration = .seconds(30)
+    package var retryMaxDelay: Duration = .seconds(30)
     /// How long shutdown waits for the final "interrupted" edits before giving up.
-    public var shutdownFlushTimeout: Duration = .seconds(10)
+    package var shutdownFlushTimeout: Duration = .seconds(10)
     /// Where post ids are persisted (JSON, replaced atomically); nil keeps them in memory only.
-    public var postsFile: String?
+    package var postsFile: String?
     /// How recent a worker wake must be, before a session's box opens, to be shown in it.
-    public var wakeWindow: Duration = .seconds(120)
+    package var wakeWindow: Duration = .seconds(120)
 
-    public init(defaultChannel: String? = nil, postsFile: String? = nil) {
+    package init(defaultChannel: String? = nil, postsFile: String? = nil) {
         self.defaultChannel = defaultChannel
         self.postsFile = postsFile
     }

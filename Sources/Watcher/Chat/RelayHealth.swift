@@ -1,23 +1,23 @@
 /// What `GET /health` reports about the chat relay.
-public struct RelayHealth: Sendable, Equatable, Codable {
+package struct RelayHealth: Sendable, Equatable, Codable {
     /// `ok`, or `degraded` while the circuit is not closed or the last request failed.
-    public var status: String
+    package var status: String
     /// Sessions that hold a status box.
-    public var activeSessions: Int
+    package var activeSessions: Int
     /// Sessions waiting for a box because `MAX_ACTIVE_SESSIONS` are taken.
-    public var waitingSessions: Int
+    package var waitingSessions: Int
     /// Creates and edits that succeeded.
-    public var updatesSent: Int
+    package var updatesSent: Int
     /// Creates and edits that failed (each failed attempt counts).
-    public var updatesFailed: Int
+    package var updatesFailed: Int
     /// Boxes with text not yet delivered.
-    public var queueDepth: Int
+    package var queueDepth: Int
     /// `closed`, `open` or `half_open`.
-    public var circuit: String
+    package var circuit: String
     /// The last failure's description, if any.
-    public var lastError: String?
+    package var lastError: String?
 
-    public init(
+    package init(
         status: String, activeSessions: Int, waitingSessions: Int, updatesSent: Int, updatesFailed: Int,
         queueDepth: Int, circuit: String, lastError: String?
     ) {

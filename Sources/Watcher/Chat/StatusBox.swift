@@ -1,5 +1,3 @@
-import Lifecycle
-
 /// One session's live status post: what it should say, what it is known to say, and when it may be edited.
 struct StatusBox: Sendable {
     let key: String
@@ -44,5 +42,5 @@ struct StatusBox: Sendable {
 extension StatusBox {
     /// A marker derived from the session key (FNV-1a, 64 bits, in hex): stable across restarts, one searchable word
     /// (the poster writes it as `[dormouse<marker>]: #`).
-    static func marker(for key: String) -> String { StableHash.hex(key) }
+    static func marker(for key: String) -> String { MarkerHash.hex(key) }
 }

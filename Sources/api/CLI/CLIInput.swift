@@ -1,3 +1,4 @@
+import DormouseClient
 import Foundation
 import Registry
 

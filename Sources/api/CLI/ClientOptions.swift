@@ -1,4 +1,5 @@
 import ArgumentParser
+import DormouseClient
 import Foundation
 
 /// The flags every command that talks to the server shares: where it is, the token, and the output form.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DormouseClient
 
 /// A command that talks to a running server: it gets one client for `--url`/`--token`, and its failures
 /// are printed (the server's problem `detail`) and turned into the exit statuses of `CLIExitCode`.
@@ -6,7 +7,7 @@ protocol ServerCommand: AsyncParsableCommand {
     var server: ClientOptions { get }
 
     /// The command's work, with the client and the output it writes to.
-    func run(client: CLIClient, output: CLIOutput) async throws
+    func run(client: ServerClient, output: CLIOutput) async throws
 }
 
 extension ServerCommand {
@@ -14,7 +15,7 @@ extension ServerCommand {
         let configuration = server.configuration()
         let output = CLIOutput(json: server.json, colorAllowed: configuration.colorAllowed)
         try await CLIFailure.reporting(to: output) {
-            try await CLIClient.with(configuration) { client in try await run(client: client, output: output) }
+            try await ServerClient.with(configuration) { client in try await run(client: client, output: output) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Lifecycle
+import LifecycleTestKit
 import Logging
 import TestSupport
 

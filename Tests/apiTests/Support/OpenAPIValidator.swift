@@ -20,10 +20,10 @@ struct OpenAPIValidator: Sendable {
     /// The HTTP methods a path item may declare, in the document's order.
     static let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
-    /// The repo's document, found from this file's path: `Sources/api/Resources/openapi.json`.
+    /// The repo's document, found from this file's path: `Sources/api/Server/Resources/openapi.json`.
     static let documentURL = URL(fileURLWithPath: #filePath)  // <root>/Tests/apiTests/Support/OpenAPIValidator.swift
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Sources/api/Resources/openapi.json")
+        .appendingPathComponent("Sources/api/Server/Resources/openapi.json")
 
     let document: JSON
     private let paths: [String: JSON]

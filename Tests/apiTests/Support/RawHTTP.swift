@@ -2,6 +2,8 @@ import Foundation
 import NIOCore
 import NIOPosix
 
+@testable import DormouseClient
+
 /// One HTTP/1.1 exchange written byte for byte over a loopback connection, as a browser or an attacker's
 /// script would send it (any `Host`, `Origin`, method or media type), read until the server closes.
 struct RawHTTP: Sendable {

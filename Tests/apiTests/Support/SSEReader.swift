@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-@testable import api
+@testable import DormouseClient
 
 /// Reads a Server-Sent Events response item by item, over a connection of its own, with the CLI's
 /// `EventStreamReader`.

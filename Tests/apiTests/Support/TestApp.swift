@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Lifecycle
+import LifecycleTestKit
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -11,7 +12,9 @@ import Registry
 import TestSupport
 import Testing
 
-@testable import api
+@testable import DormouseClient
+@testable import Server
+@testable import WatchDaemon
 
 /// The app as `serve` builds it, on port 0 over real loopback HTTP, with a database file in a temporary
 /// folder (or the one given, to test a restart), a test clock and a recorder of lifecycle events.

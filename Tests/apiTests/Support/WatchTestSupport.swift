@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 import Watcher
 
-@testable import api
+@testable import WatchDaemon
 
 /// A chat server that is never reachable: every call fails as a network error.
 struct UnreachableChatPoster: ChatPoster {

@@ -1,0 +1,78 @@
+import Logging
+
+/// Idling: the idle timer and the idle stop.
+extension LifecycleController {
+    /// Re-arming is O(1): one timer task per instance sleeps until the deadline and, if the deadline moved
+    /// while it slept (a release after a later dispatch), sleeps again instead of being replaced.
+    func armIdleTimer(generation: UInt64) {
+        let now = clock.now
+        idleSince = now
+        idleDeadline = now.advanced(by: policy.idleTimeout)
+        idleGeneration = generation
+        if idleTimer == nil {
+            idleTimer = Task { await self.runIdleTimer() }
+        }
+    }
+
+    private func runIdleTimer() async {
+        defer { idleTimer = nil }
+        while let deadline = idleDeadline {
+            if clock.now < deadline {
+                do { try await clock.sleep(until: deadline, tolerance: nil) } catch { return }
+                continue
+            }
+            idleDeadline = nil
+            apply(machine.idleTimerExpired(generation: idleGeneration))
+            return
+        }
+    }
+
+    /// Stops the container now if it is running and no lease is held or awaited; waits for the stop.
+    package func stop(trigger: LifecycleTrigger) async throws -> StopOutcome {
+        if machine.phase == .stopping, let transition { await transition.value }
+        guard machine.phase != .stopped else { return .alreadyStopped }
+        guard machine.stopRequested() == .stopContainer else {
+            return .busy(inFlight: machine.inFlight + machine.waiting)
+        }
+        stopTrigger = trigger
+        lastStopFailure = nil
+        beginStop()
+        await transition?.value
+        if let lastStopFailure { throw lastStopFailure }
+        return machine.phase == .stopped ? .stopped : .busy(inFlight: machine.inFlight + machine.waiting)
+    }
+
+    func beginStop() {
+        stateEpoch &+= 1
+        let idle = idleSince.map { $0.duration(to: clock.now) } ?? .zero
+        transition = Task { await self.performStop(idle: idle) }
+    }
+
+    private func performStop(idle: Duration) async {
+        // The decision to stop was taken in an earlier turn; a dispatch that arrived since then wins.
+        guard machine.confirmStop() == .stopContainer else {
+            stopTrigger = .idle
+            apply(.resumeWaiters)
+            return
+        }
+        do {
+            try await runtime.stop(containerID ?? target.containerName, timeout: policy.stopGracePeriod)
+            logger.info(
+                "container stopped",
+                metadata: ["lifecycle.idle_seconds": "\(idle.seconds)", "lifecycle.trigger": "\(stopTrigger)"])
+            await publish(.lazyStop(idle: idle), trigger: takeStopTrigger())
+            apply(machine.stopSucceeded())
+        } catch {
+            let failure = Self.runtimeError(error)
+            logger.warning("container stop failed", metadata: ["error": "\(failure.message)"])
+            lastStopFailure = failure
+            await publish(.lazyStopFailed(error: failure.message), trigger: takeStopTrigger())
+            apply(machine.stopFailed())
+        }
+    }
+
+    private func takeStopTrigger() -> LifecycleTrigger {
+        defer { stopTrigger = .idle }
+        return stopTrigger
+    }
+}

@@ -1,0 +1,182 @@
+import Logging
+import Synchronization
+
+/// Owns one instance's `InstanceStateMachine` and carries out its actions against the container runtime:
+/// single-flight starts, leases, the idle timer and idle stops, and events from the engine.
+package actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
+    package nonisolated let instance: String
+    package nonisolated let target: ContainerTarget
+    package nonisolated let policy: LifecyclePolicy
+    let runtime: any ContainerRuntime
+    let monitor: ContainerEventMonitor
+    let clock: C
+    let wallClock: WallClock
+    let listener: any LifecycleEventListener
+    let logger: Logger
+
+    var machine: InstanceStateMachine {
+        didSet { if machine.phase != oldValue.phase { publishedPhase.withLock { $0 = machine.phase } } }
+    }
+    private nonisolated let publishedPhase = Mutex(InstanceStateMachine.Phase.stopped)
+    var waiters: [CheckedContinuation<AcquireOutcome, any Error>] = []
+    var containerID: String?
+    /// Engine events older than this are reflected already: they belong to an earlier run of the container
+    /// (before the last start request) or came before its state was last read from the engine.
+    var eventsSince: ContainerEvent.Timestamp = 0
+    var idleSince: C.Instant?
+    var idleDeadline: C.Instant?
+    var idleGeneration: UInt64 = 0
+    var idleTimer: Task<Void, Never>?
+    var transition: Task<Void, Never>?
+    /// What caused the start or stop in progress, for its event.
+    var startTrigger = LifecycleTrigger.dispatch
+    var stopTrigger = LifecycleTrigger.idle
+    var lastStopFailure: ContainerRuntimeError?
+    var retired = false
+    /// Whether the last transition the listeners were told of was a start (true) or a stop (false); nil when
+    /// this instance's transitions are not recorded, and then none is reconciled into an event.
+    var reportedRunning: Bool?
+    /// Bumped whenever Dormouse begins a start or stop and whenever an engine event changes the state, so an
+    /// engine reading taken before is not applied after it.
+    var stateEpoch: UInt64 = 0
+
+    /// `lastRecordedRunning` is what the audit log last recorded for the instance (true after a `lazy_start`,
+    /// false after a `lazy_stop` or nothing): a different engine state found later is reported as a
+    /// `reconcile` transition. Nil for an instance whose transitions are not recorded (nothing is reconciled).
+    package init(
+        instance: String, target: ContainerTarget, policy: LifecyclePolicy, runtime: any ContainerRuntime,
+        monitor: ContainerEventMonitor, clock: C, wallClock: WallClock = .system,
+        listener: any LifecycleEventListener, lastRecordedRunning: Bool? = nil, logger: Logger
+    ) {
+        self.instance = instance
+        self.target = target
+        self.policy = policy
+        self.runtime = runtime
+        self.monitor = monitor
+        self.clock = clock
+        self.wallClock = wallClock
+        self.listener = listener
+        var logger = logger
+        logger[metadataKey: "agent.name"] = "\(instance)"
+        self.logger = logger
+        self.machine = InstanceStateMachine(mode: policy.mode)
+        self.reportedRunning = lastRecordedRunning
+        monitor.attach(self, matching: [target.containerName])
+    }
+
+    /// The state machine's phase, readable without waiting for the actor (listing many agents).
+    package nonisolated var phase: InstanceStateMachine.Phase { publishedPhase.withLock { $0 } }
+
+    /// The live reading of the state machine.
+    package var snapshot: LifecycleSnapshot {
+        LifecycleSnapshot(
+            phase: machine.phase, inFlight: machine.inFlight, waiting: machine.waiting, containerID: containerID)
+    }
+
+    /// When the armed idle timer will stop the container; nil when no idle stop is armed. Set in the same actor
+    /// turn as the action that arms it, so a test can check it without waiting for the timer task to sleep.
+    package var armedIdleDeadline: C.Instant? { idleDeadline }
+
+    /// Takes a lease for one dispatch, starting the container first if it is stopped. However many callers
+    /// arrive together, the container is started once and all of them get that start's outcome. Pair every
+    /// successful acquire with one `release()`.
+    package func acquire(trigger: LifecycleTrigger = .dispatch) async throws -> AcquireOutcome {
+        guard !retired else { throw ContainerRuntimeError.cancelled("instance \(instance) was removed") }
+        let action = machine.acquire()
+        idleDeadline = nil
+        switch action {
+        case .proceed:
+            return .warm
+        case .startContainer:
+            startTrigger = trigger
+            beginStart()
+            return try await park()
+        case .wait:
+            return try await park()
+        }
+    }
+
+    /// Ends a lease; the last one out arms the idle timer (lazy workers).
+    package func release() {
+        apply(machine.release())
+    }
+
+    /// Retires the controller: stops timers and work in progress, detaches from the engine events, and
+    /// waits for a transition in progress to end. Afterwards it does nothing and publishes nothing (so a
+    /// deleted agent's counters never come back); the container is left as is (`removeManagedContainer`).
+    package func shutdown() async {
+        retired = true
+        monitor.detach(self)
+        idleTimer?.cancel()
+        transition?.cancel()
+        idleDeadline = nil
+        failWaiters(with: ContainerRuntimeError.cancelled("instance \(instance) was removed"))
+        await transition?.value
+    }
+
+    private func park() async throws -> AcquireOutcome {
+        try await withCheckedThrowingContinuation { waiters.append($0) }
+    }
+
+    /// Carries out an action of the state machine.
+    func apply(_ action: InstanceStateMachine.Action, outcome: Result<AcquireOutcome, any Error> = .success(.warm)) {
+        if retired {
+            if case .failure(let error) = outcome { failWaiters(with: error) }
+            return
+        }
+        switch action {
+        case .none:
+            break
+        case .startContainer:
+            beginStart()
+        case .stopContainer:
+            beginStop()
+        case .resumeWaiters:
+            resumeWaiters(with: outcome)
+        case .failWaiters:
+            if case .failure(let error) = outcome { failWaiters(with: error) }
+        case .armIdleTimer(let generation):
+            armIdleTimer(generation: generation)
+        }
+    }
+
+    private func resumeWaiters(with outcome: Result<AcquireOutcome, any Error>) {
+        let parked = waiters
+        waiters = []
+        for waiter in parked { waiter.resume(with: outcome) }
+    }
+
+    private func failWaiters(with error: any Error) {
+        resumeWaiters(with: .failure(error))
+    }
+
+    func publish(_ kind: LifecycleEvent.Kind, trigger: LifecycleTrigger) async {
+        guard !retired else { return }
+        // Before the await: a reconcile running meanwhile must see this transition as reported.
+        if reportedRunning != nil {
+            switch kind {
+            case .lazyStart: reportedRunning = true
+            case .lazyStop: reportedRunning = false
+            case .lazyStartFailed, .lazyStopFailed: break
+            }
+        }
+        let event = LifecycleEvent(
+            instance: instance, kind: kind, timestampMilliseconds: wallClock.millisecondsSinceEpoch, trigger: trigger)
+        await listener.receive(event)
+    }
+
+    /// Whether this instance may drive the container: an operator's that opted in, or the one it created.
+    func isOurs(_ status: ContainerStatus) -> Bool {
+        target.refusal(of: status, for: instance) == nil
+    }
+
+    func adopt(_ status: ContainerStatus) {
+        adopt(id: status.id)
+    }
+
+    func adopt(id: String) {
+        guard containerID != id else { return }
+        containerID = id
+        monitor.attach(self, matching: [target.containerName, id])
+    }
+}

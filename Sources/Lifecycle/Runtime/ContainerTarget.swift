@@ -1,0 +1,39 @@
+/// Which container an instance drives.
+package enum ContainerTarget: Sendable, Hashable {
+    /// A container the operator created and named; Dormouse starts and stops it, never creates or removes it.
+    case existing(name: String)
+    /// A container Dormouse creates from an image on first need, labelled with the instance name.
+    case managed(ContainerSpec)
+
+    /// The container name used to find it on the engine.
+    package var containerName: String {
+        switch self {
+        case .existing(let name): name
+        case .managed(let spec): spec.name
+        }
+    }
+}
+
+/// How an instance's container is run.
+package struct LifecyclePolicy: Sendable, Hashable {
+    /// Lazy workers start on demand and stop when idle; hot workers are started and never idle-stopped.
+    package enum Mode: String, Sendable, Hashable {
+        case lazy, hot
+    }
+
+    package var mode: Mode
+    package var idleTimeout: Duration
+    package var startTimeout: Duration
+    /// How long the engine waits after SIGTERM before it kills the container.
+    package var stopGracePeriod: Duration
+
+    package init(
+        mode: Mode = .lazy, idleTimeout: Duration = .seconds(300), startTimeout: Duration = .seconds(60),
+        stopGracePeriod: Duration = .seconds(10)
+    ) {
+        self.mode = mode
+        self.idleTimeout = idleTimeout
+        self.startTimeout = startTimeout
+        self.stopGracePeriod = stopGracePeriod
+    }
+}

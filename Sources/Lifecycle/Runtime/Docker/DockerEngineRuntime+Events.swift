@@ -1,0 +1,97 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The engine's `/events` stream, filtered to containers, one JSON object per line.
+extension DockerEngineRuntime {
+    package func events(
+        since: ContainerEvent.Timestamp?
+    ) async throws -> AsyncThrowingStream<ContainerEvent, any Error> {
+        var query = [("filters", #"{"type":["container"]}"#)]
+        if let since {
+            query.append(("since", "\(since / 1_000_000_000).\(String(format: "%09lld", since % 1_000_000_000))"))
+        }
+        let request = prepare(.GET, try await versionedURL("/events", query: query), body: nil)
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .seconds(10), logger: logger)
+        } catch {
+            throw unreachable(error)
+        }
+        guard response.status == .ok else {
+            let body = try await response.body.collect(upTo: 1024 * 1024)
+            throw Self.error(status: Int(response.status.code), body: body)
+        }
+        // Unbounded on purpose: container events are few and the monitor drains them at once; dropping one
+        // could leave an instance believing a dead container runs.
+        let (stream, continuation) = AsyncThrowingStream<ContainerEvent, any Error>.makeStream()
+        let reader = Task {
+            var lines = LineSplitter()
+            do {
+                for try await chunk in response.body {
+                    for line in lines.append(chunk) {
+                        if let event = Self.parseEvent(line) { continuation.yield(event) }
+                    }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: self.unreachable(error))
+            }
+        }
+        continuation.onTermination = { _ in reader.cancel() }
+        return stream
+    }
+
+    static func parseEvent(_ line: [UInt8]) -> ContainerEvent? {
+        guard let raw = try? JSONDecoder().decode(DockerEngineModels.Event.self, from: Data(line)),
+            raw.type == nil || raw.type == "container",
+            let id = raw.actor?.id ?? raw.id, let action = raw.action
+        else { return nil }
+        let attributes = raw.actor?.attributes ?? [:]
+        return ContainerEvent(
+            containerID: id,
+            containerName: attributes["name"],
+            action: mapAction(action, attributes: attributes),
+            time: raw.timeNano ?? (raw.time ?? 0) * 1_000_000_000)
+    }
+
+    static func mapAction(_ action: String, attributes: [String: String]) -> ContainerEvent.Action {
+        switch action {
+        case "start": return .start
+        case "die": return .die(exitCode: attributes["exitCode"].flatMap { Int($0) })
+        case "stop": return .stop
+        case "pause": return .pause
+        case "unpause": return .unpause
+        case "destroy": return .destroy
+        case "health_status: healthy": return .healthy
+        case "health_status: unhealthy": return .unhealthy
+        case "health_status":
+            // Newer engines put the status in an attribute instead of the action.
+            switch attributes["health_status"] {
+            case "healthy": return .healthy
+            case "unhealthy": return .unhealthy
+            default: return .other(action)
+            }
+        default: return .other(action)
+        }
+    }
+}
+
+/// Splits a byte stream into complete lines, keeping a partial trailing line for the next chunk.
+struct LineSplitter {
+    private var pending: [UInt8] = []
+
+    mutating func append(_ chunk: ByteBuffer) -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        for byte in chunk.readableBytesView {
+            if byte == UInt8(ascii: "\n") {
+                if !pending.isEmpty { lines.append(pending) }
+                pending.removeAll(keepingCapacity: true)
+            } else {
+                pending.append(byte)
+            }
+        }
+        return lines
+    }
+}

@@ -1,0 +1,102 @@
+/// The value rules of an agent; every broken rule is reported, not only the first.
+extension AgentDefinition {
+    /// Agent names: lowercase letters, digits, `_`, `.`, `-`, starting with a letter or digit, ≤ 63 chars.
+    package static func isValidName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, name.utf8.count <= 63, isLowerAlphanumeric(first) else { return false }
+        return name.utf8.allSatisfy {
+            isLowerAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
+    }
+
+    /// Docker container names: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
+    static func isValidContainerName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, name.utf8.count >= 2, name.utf8.count <= 128, isAlphanumeric(first)
+        else { return false }
+        return name.utf8.allSatisfy {
+            isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
+    }
+
+    /// The field errors of this definition; empty when it is valid.
+    package func validationErrors() -> [RegistryError.FieldError] {
+        var errors: [RegistryError.FieldError] = []
+        func check(_ ok: Bool, _ field: String, _ message: String) {
+            if !ok { errors.append(.init(field: field, message: message)) }
+        }
+        check(Self.isValidName(name), "name", "must match ^[a-z0-9][a-z0-9_.-]{0,62}$")
+        check((1...604_800).contains(idleTimeoutSeconds), "idle_timeout_s", "must be between 1 and 604800")
+        check((1...3_600).contains(startTimeoutSeconds), "start_timeout_s", "must be between 1 and 3600")
+        check((1...64).contains(maxConcurrency), "max_concurrency", "must be between 1 and 64")
+        check((0...10_000).contains(maxQueue), "max_queue", "must be between 0 and 10000")
+        switch mode {
+        case .container: errors += containerErrors()
+        case .host:
+            check(container == nil, "container", "host-mode agents have no container")
+            check(lifecycle == nil, "lifecycle", "host-mode agents have no container lifecycle")
+        }
+        errors += dispatchErrors()
+        return errors
+    }
+
+    /// Throws `RegistryError` (`.invalid`) listing every broken rule.
+    package func validate() throws {
+        let errors = validationErrors()
+        if !errors.isEmpty { throw RegistryError.invalid(errors) }
+    }
+
+    private func containerErrors() -> [RegistryError.FieldError] {
+        guard let container else { return [.init(field: "container", message: "container-mode agents need one")] }
+        var errors: [RegistryError.FieldError] = []
+        if container.name == nil && container.image == nil {
+            errors.append(.init(field: "container", message: "needs the name of an existing container or an image"))
+        }
+        if let name = container.name, !Self.isValidContainerName(name) {
+            errors.append(.init(field: "container.name", message: "must match [a-zA-Z0-9][a-zA-Z0-9_.-]+"))
+        }
+        if let image = container.image, !ImageReference.isValid(image) {
+            errors.append(
+                .init(
+                    field: "container.image",
+                    message:
+                        "must be a Docker image reference: [registry/]lowercase/path[:tag][@sha256:<64 hex>],"
+                        + " for example busybox:1.36"))
+        }
+        if container.image == nil && (container.command != nil || container.env != nil) {
+            errors.append(
+                .init(field: "container", message: "command and env need an image (they apply when creating)"))
+        }
+        for key in (container.env ?? [:]).keys where key.isEmpty || key.contains("=") {
+            errors.append(.init(field: "container.env", message: "\"\(key)\" is not a variable name"))
+        }
+        return errors
+    }
+
+    private func dispatchErrors() -> [RegistryError.FieldError] {
+        var errors: [RegistryError.FieldError] = []
+        if !(1...86_400).contains(dispatch.timeoutSeconds) {
+            errors.append(.init(field: "dispatch.timeout_s", message: "must be between 1 and 86400"))
+        }
+        switch (mode, dispatch) {
+        case (.container, .exec(let argv, _)), (.host, .command(let argv, _)):
+            if argv.isEmpty { errors.append(.init(field: "dispatch.argv", message: "must not be empty")) }
+        case (.container, .http(let port, let path, _)):
+            if !(1...65_535).contains(port) {
+                errors.append(.init(field: "dispatch.port", message: "must be between 1 and 65535"))
+            }
+            if !path.hasPrefix("/") { errors.append(.init(field: "dispatch.path", message: "must start with /")) }
+        case (.container, .command):
+            errors.append(.init(field: "dispatch.type", message: "container-mode agents take exec or http"))
+        case (.host, _):
+            errors.append(.init(field: "dispatch.type", message: "host-mode agents take command"))
+        }
+        return errors
+    }
+
+    private static func isLowerAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        isLowerAlphanumeric(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+}

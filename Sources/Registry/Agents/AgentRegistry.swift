@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+import Lifecycle
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The declared agents, their lifecycle controllers, their task queues and the tasks in flight.
+///
+/// It owns one `LifecycleController` per container-mode agent (re-created from the database on boot) and
+/// runs tasks as a `Service`: each dispatch is persisted, waits its turn under `max_concurrency`, takes a
+/// lease (starting a lazy worker), is delivered, recorded and released. On graceful shutdown it stops
+/// taking tasks, interrupts the running ones and records them as failed.
+package actor AgentRegistry<C: Clock<Duration>>: Service {
+    /// One agent's live state.
+    struct Entry {
+        var stored: StoredAgent
+        var controller: LifecycleController<C>?
+        var running = 0
+        var queue: [TaskRecord] = []
+        /// Dispatches admitted and being written to the database, counted against the queue bound.
+        var admitting = 0
+        /// The controller is being replaced (a changed container or lifecycle): queued tasks wait for the new one.
+        var replacing = false
+
+        var load: Int { running + queue.count + admitting }
+    }
+
+    /// Work for the service's task group.
+    enum Job: Sendable {
+        case run(TaskRecord, agentID: Int64, definition: AgentDefinition, controller: LifecycleController<C>?)
+        case bringUp(LifecycleController<C>)
+        case reconcile(LifecycleController<C>)
+    }
+
+    let agentStore: AgentStore
+    let taskStore: TaskStore
+    let auditLog: SQLiteAuditLog
+    let runtime: any ContainerRuntime
+    let monitor: ContainerEventMonitor
+    let delivery: WorkerDelivery
+    let listener: any LifecycleEventListener
+    let clock: C
+    let wallClock: WallClock
+    let logger: Logger
+    let statistics: TaskStatistics
+    /// Whether host-mode agents may be declared and run; when not, stored ones are kept but refused.
+    package nonisolated let allowsHostAgents: Bool
+
+    var entries: [String: Entry] = [:]
+    /// Agent names in order, dropped when an agent is added or removed (sorting 1,000 names per list showed).
+    var sortedNames: [String]?
+    /// Names being declared right now, so two concurrent creates of one name cannot both pass.
+    var reservedNames: Set<String> = []
+    let taskWaiters = TaskWaiters()
+    var deliveries: [String: Task<Attempt, Never>] = [:]
+    /// Tasks admitted and not yet recorded as finished.
+    var unfinished: Set<String> = []
+    /// Set on graceful shutdown: no more tasks are taken or started.
+    nonisolated let stopping = Mutex(false)
+    nonisolated let jobs: AsyncStream<Job>
+    nonisolated let jobsContinuation: AsyncStream<Job>.Continuation
+
+    /// A registry over `database`; `listener` receives every lifecycle event after the audit log has it.
+    /// Host-mode agents are refused unless `allowsHostAgents`.
+    package init(
+        database: DatabasePool, auditLog: SQLiteAuditLog, runtime: any ContainerRuntime,
+        monitor: ContainerEventMonitor, delivery: WorkerDelivery, listener: any LifecycleEventListener,
+        clock: C, wallClock: WallClock = .system, statistics: TaskStatistics = TaskStatistics(),
+        allowsHostAgents: Bool = false, logger: Logger
+    ) {
+        self.agentStore = AgentStore(database: database)
+        self.taskStore = TaskStore(database: database)
+        self.auditLog = auditLog
+        self.runtime = runtime
+        self.monitor = monitor
+        self.delivery = delivery
+        self.listener = listener
+        self.clock = clock
+        self.wallClock = wallClock
+        self.statistics = statistics
+        self.allowsHostAgents = allowsHostAgents
+        self.logger = logger
+        (jobs, jobsContinuation) = AsyncStream.makeStream(of: Job.self)
+    }
+
+    /// Loads the agents and creates their controllers, and marks tasks a previous run left unfinished as
+    /// failed. Call once before serving; containers are read from the engine when `run()` starts.
+    package func boot() async throws {
+        let interrupted = try await taskStore.failUnfinished(
+            at: wallClock.millisecondsSinceEpoch, reason: "interrupted: Dormouse restarted before the task finished")
+        if interrupted > 0 {
+            logger.warning("tasks interrupted by a restart", metadata: ["task.count": "\(interrupted)"])
+        }
+        // What the audit log last recorded of each instance, so a transition a kill cut short is reconciled.
+        let metrics = try await auditLog.allMetrics()
+        for stored in try await agentStore.all() {
+            let name = stored.definition.name
+            let controller = makeController(for: stored.definition, recorded: metrics[name] ?? .zero)
+            entries[name] = Entry(stored: stored, controller: controller)
+            sortedNames = nil
+        }
+        logger.info("agents loaded", metadata: ["agent.count": "\(entries.count)"])
+    }
+
+    package func run() async throws {
+        for entry in entries.values {
+            if let controller = entry.controller { jobsContinuation.yield(kickoff(controller)) }
+        }
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for await job in jobs {
+                    group.addTask { await self.perform(job) }
+                }
+                await self.interruptAll()
+            }
+        } onGracefulShutdown: {
+            self.stopping.withLock { $0 = true }
+            self.jobsContinuation.finish()
+        }
+        // What the controllers reported is in the audit table before the registry stops.
+        await auditLog.flush()
+    }
+
+    private func perform(_ job: Job) async {
+        switch job {
+        case .run(let task, let agentID, let definition, let controller):
+            await execute(task, agentID: agentID, definition: definition, controller: controller)
+        case .bringUp(let controller):
+            do {
+                _ = try await controller.start(trigger: .boot)
+            } catch {
+                logger.warning(
+                    "could not start a hot worker",
+                    metadata: ["agent.name": "\(controller.instance)", "error": "\(error)"])
+            }
+        case .reconcile(let controller):
+            await controller.reconcile()
+        }
+    }
+
+    /// Refuses a host-mode agent when they are not allowed (`.hostAgentsDisabled`, naming the setting).
+    func refuseDisabledHostAgent(_ definition: AgentDefinition) throws {
+        if definition.mode == .host && !allowsHostAgents { throw RegistryError.hostAgentsDisabled(definition.name) }
+    }
+
+    /// The controller of a container agent; `recorded` is what the audit log holds of it (a lazy worker's
+    /// controller reports, with the `reconcile` trigger, an engine state that differs from it).
+    func makeController(for definition: AgentDefinition, recorded: InstanceMetrics) -> LifecycleController<C>? {
+        guard let target = definition.target else { return nil }
+        // Hot workers are neither counted nor audited: their lifecycle_metrics are null.
+        let listener: any LifecycleEventListener =
+            definition.isLazyContainer ? LifecycleEventListeners([auditLog, self.listener]) : self.listener
+        return LifecycleController(
+            instance: definition.name, target: target, policy: definition.policy, runtime: runtime, monitor: monitor,
+            clock: clock, wallClock: wallClock, listener: listener,
+            lastRecordedRunning: definition.isLazyContainer ? recorded.recordedRunning : nil, logger: logger)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Lifecycle
+
+/// Per-instance lifecycle counters and the newest event (each new event replaces the previous one).
+package struct InstanceMetrics: Sendable, Hashable, Codable {
+    /// Whether the transitions recorded leave the container running: the newest is a start, or a stop that
+    /// failed (a start only fails from stopped and a stop only from running, so the failed ones change nothing).
+    package var recordedRunning: Bool {
+        lastEvent?.type == "lazy_start" || lastEvent?.type == "lazy_stop_failed"
+    }
+
+    /// The newest lifecycle event of the instance. Its detail is kept as the stored JSON text, so listing
+    /// many agents does not decode every one.
+    package struct LastEvent: Sendable, Hashable, Codable {
+        package var type: String
+        package var ts: Int64
+        /// The detail as a JSON object with sorted keys.
+        package var detailJSON: String
+
+        package init(type: String, ts: Int64, detail: [String: LifecycleEventDetailValue]) {
+            self.init(type: type, ts: ts, detailJSON: DetailJSON.encode(detail))
+        }
+
+        init(type: String, ts: Int64, detailJSON: String) {
+            self.type = type
+            self.ts = ts
+            self.detailJSON = detailJSON
+        }
+
+        /// `latency_ms`, `idle_seconds` or `error`, and `trigger`.
+        package var detail: [String: LifecycleEventDetailValue] {
+            (try? JSONDecoder().decode([String: LifecycleEventDetailValue].self, from: Data(detailJSON.utf8))) ?? [:]
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case type, ts, detail
+        }
+
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                type: try container.decode(String.self, forKey: .type),
+                ts: try container.decode(Int64.self, forKey: .ts),
+                detail: try container.decode([String: LifecycleEventDetailValue].self, forKey: .detail))
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(type, forKey: .type)
+            try container.encode(ts, forKey: .ts)
+            try container.encode(detail, forKey: .detail)
+        }
+    }
+
+    /// `lazy_start`, `lazy_start_failed`, `lazy_stop` and `lazy_stop_failed`, always all four.
+    package var counters: [String: Int]
+    package var lastEvent: LastEvent?
+
+    /// An instance nothing has happened to yet.
+    package static let zero = InstanceMetrics(
+        counters: Dictionary(uniqueKeysWithValues: SQLiteAuditLog.eventTypes.map { ($0, 0) }), lastEvent: nil)
+
+    enum CodingKeys: String, CodingKey {
+        case counters
+        case lastEvent = "last_event"
+    }
+
+    /// `last_event` is written as null when there is none.
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(counters, forKey: .counters)
+        try container.encode(lastEvent, forKey: .lastEvent)
+    }
+}
+
+/// One row of the lifecycle audit table.
+package struct AuditRecord: Sendable, Hashable, Codable {
+    package var id: Int64
+    package var instance: String
+    package var type: String
+    package var ts: Int64
+    package var detail: [String: LifecycleEventDetailValue]
+
+    package init(id: Int64, instance: String, type: String, ts: Int64, detail: [String: LifecycleEventDetailValue]) {
+        self.id = id
+        self.instance = instance
+        self.type = type
+        self.ts = ts
+        self.detail = detail
+    }
+
+    /// The detail as a JSON object with sorted keys.
+    package var detailJSON: String { DetailJSON.encode(detail) }
+}

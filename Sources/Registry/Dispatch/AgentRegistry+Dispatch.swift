@@ -1,0 +1,185 @@
+import Foundation
+import Lifecycle
+import Logging
+import Synchronization
+
+/// Dispatch: admit, queue in order under `max_concurrency`, lease, deliver, record, release.
+extension AgentRegistry {
+    /// Accepts a task for the agent: persisted as `queued` and run when its turn comes. Throws `.notFound`,
+    /// `.invalid` (a payload the worker cannot take), `.queueFull`, `.engineUnavailable` (a stopped
+    /// container agent while the engine is unreachable), `.hostAgentsDisabled` (a stored host-mode agent on a
+    /// server that no longer allows them) or `.shuttingDown`.
+    package func dispatch(to name: String, payload: JSONValue) async throws -> TaskRecord {
+        try refuseWhenStopping()
+        guard let found = entries[name] else { throw RegistryError.agentNotFound(name) }
+        try refuseDisabledHostAgent(found.stored.definition)
+        // Whatever is stored must read back: a parsed payload is within the limit already, one built in code
+        // is checked here.
+        if payload.nestingDepth() > JSONValue.maximumDepth {
+            throw RegistryError.invalid([
+                .init(field: "payload", message: "nested deeper than \(JSONValue.maximumDepth) levels (the limit)")
+            ])
+        }
+        if let problem = WorkerDelivery.payloadProblem(payload, for: found.stored.definition) {
+            throw RegistryError.invalid([.init(field: "payload", message: problem)])
+        }
+        // A stopped worker needs the engine: refuse now (503, retry later) rather than accept a task that fails.
+        if let controller = found.controller, controller.phase == .stopped {
+            do {
+                _ = try await runtime.ping()
+            } catch {
+                throw RegistryError(
+                    .engineUnavailable, "the container engine is unreachable; agent \"\(name)\" cannot start: \(error)")
+            }
+        }
+        // Re-read after the awaits: the bound is checked and the slot taken in one step.
+        guard let entry = entries[name], entry.stored.id == found.stored.id else {
+            throw RegistryError.agentNotFound(name)
+        }
+        let definition = entry.stored.definition
+        guard entry.load < definition.maxConcurrency + definition.maxQueue else {
+            throw RegistryError(
+                .queueFull, "agent \"\(name)\" has \(entry.queue.count) tasks queued, its limit (max_queue)")
+        }
+        let agentID = entry.stored.id
+        let task = TaskRecord(
+            id: UUID().uuidString.lowercased(), agent: name, payload: payload,
+            createdAt: wallClock.millisecondsSinceEpoch)
+        entries[name]?.admitting += 1
+        unfinished.insert(task.id)
+        do {
+            try await taskStore.insert(task, agentID: agentID)
+        } catch {
+            if entries[name]?.stored.id == agentID { entries[name]?.admitting -= 1 }
+            unfinished.remove(task.id)
+            throw error
+        }
+        if entries[name]?.stored.id == agentID { entries[name]?.admitting -= 1 }
+        guard entries[name]?.stored.id == agentID, !stopping.withLock({ $0 }) else {
+            var orphan = task
+            orphan.status = .failed
+            orphan.error = "the agent was deleted or Dormouse shut down before the task ran"
+            await finishRecord(&orphan)
+            try refuseWhenStopping()
+            throw RegistryError.agentNotFound(name)
+        }
+        entries[name]?.queue.append(task)
+        statistics.queued(agent: name)
+        pump(name)
+        return try await taskStore.task(id: task.id) ?? task
+    }
+
+    /// Waits until the task has finished and returns it; if the wait is cancelled first, the task as it
+    /// is then. Nil for an unknown id.
+    package func waitForTask(_ id: String) async throws -> TaskRecord? {
+        guard let task = try await taskStore.task(id: id) else { return nil }
+        guard !task.status.isFinal else { return task }
+        // `finishRecord` removes the id only once the final state is written, so a re-read then sees it.
+        guard unfinished.contains(id) else { return try await taskStore.task(id: id) }
+        let token = taskWaiters.register(id)
+        if let finished = await taskWaiters.wait(token) { return finished }
+        return try await taskStore.task(id: id)
+    }
+
+    /// A task by id.
+    package func task(_ id: String) async throws -> TaskRecord? {
+        try await taskStore.task(id: id)
+    }
+
+    /// The agent's tasks, newest first.
+    package func tasks(of name: String, status: TaskRecord.Status?, before: String?, limit: Int) async throws
+        -> [TaskRecord]
+    {
+        guard let entry = entries[name] else { throw RegistryError.agentNotFound(name) }
+        return try await taskStore.tasks(agentID: entry.stored.id, status: status, before: before, limit: limit)
+    }
+
+    private func refuseWhenStopping() throws {
+        if stopping.withLock({ $0 }) { throw RegistryError(.shuttingDown, "Dormouse is shutting down") }
+    }
+
+    /// Starts queued tasks while the agent has room.
+    func pump(_ name: String) {
+        guard !stopping.withLock({ $0 }), var entry = entries[name], !entry.replacing else { return }
+        while entry.running < entry.stored.definition.maxConcurrency, !entry.queue.isEmpty {
+            let task = entry.queue.removeFirst()
+            entry.running += 1
+            let job = Job.run(
+                task, agentID: entry.stored.id, definition: entry.stored.definition, controller: entry.controller)
+            if case .terminated = jobsContinuation.yield(job) {
+                entry.running -= 1
+                entry.queue.insert(task, at: 0)
+                break
+            }
+        }
+        entries[name] = entry
+    }
+
+    func execute(_ queued: TaskRecord, agentID: Int64, definition: AgentDefinition, controller: LifecycleController<C>?)
+        async
+    {
+        var task = queued
+        task.status = .running
+        task.startedAt = wallClock.millisecondsSinceEpoch
+        await persist(task)
+        // The attempt runs in a task of its own so shutdown can interrupt it while this one still records
+        // the outcome (a cancelled task could not write to the database).
+        let running = task
+        let attempt = Task { [clock, delivery] in
+            await Attempt.make(
+                running, definition: definition, controller: controller, clock: clock, delivery: delivery)
+        }
+        deliveries[task.id] = attempt
+        let outcome = await attempt.value
+        deliveries[task.id] = nil
+        outcome.apply(to: &task, interrupted: stopping.withLock { $0 })
+        await finishRecord(&task)
+        finished(task, agentID: agentID)
+    }
+
+    /// Frees the task's slot and starts the next queued one.
+    private func finished(_ task: TaskRecord, agentID: Int64) {
+        statistics.finished(agent: task.agent, status: task.status)
+        guard entries[task.agent]?.stored.id == agentID else { return }
+        entries[task.agent]?.running -= 1
+        pump(task.agent)
+    }
+
+    /// Records a finished task and wakes whoever waits for it.
+    func finishRecord(_ task: inout TaskRecord) async {
+        if task.finishedAt == nil { task.finishedAt = wallClock.millisecondsSinceEpoch }
+        await persist(task)
+        unfinished.remove(task.id)
+        taskWaiters.finish(task)
+    }
+
+    func persist(_ task: TaskRecord) async {
+        do {
+            try await taskStore.update(task)
+        } catch {
+            logger.error(
+                "could not record a task",
+                metadata: [
+                    "task.id": "\(task.id)", "agent.name": "\(task.agent)", "task.status": "\(task.status.rawValue)",
+                    "error": "\(LoggedError(error))",
+                ])
+        }
+    }
+
+    /// Shutdown: running deliveries are interrupted, controllers retired (waiting acquirers released), queued
+    /// tasks failed.
+    func interruptAll() async {
+        stopping.withLock { $0 = true }
+        for attempt in deliveries.values { attempt.cancel() }
+        for name in entries.keys.sorted() {
+            await entries[name]?.controller?.shutdown()
+            let queue = entries[name]?.queue ?? []
+            entries[name]?.queue = []
+            for var task in queue {
+                task.status = .failed
+                task.error = "interrupted: Dormouse shut down before the task ran"
+                await finishRecord(&task)
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import AsyncHTTPClient
+import GRDB
+import Hummingbird
+import Lifecycle
+import Logging
+import Registry
+import WatchDaemon
+
+/// Builds the Dormouse application; `serve` and the tests both use it (tests pass an in-memory runtime, a
+/// temporary database, a test clock, listeners of their own and port 0). Loads the agents before it returns.
+/// With `watch` the session watcher runs in the same process: it gets every lifecycle event (wakes), its
+/// services join the app's and its health is served at `GET /watch/health`.
+package func buildApplication<C: Clock<Duration>>(
+    configuration: ServerConfiguration, runtime: any ContainerRuntime, database: DatabasePool,
+    httpClient: HTTPClient, clock: C, wallClock: WallClock = .system,
+    listeners: [any LifecycleEventListener] = [], watch: WatchAssembly? = nil, logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let monitor = ContainerEventMonitor(runtime: runtime, logger: logger)
+    let broadcaster = EventBroadcaster(lastEventID: try await SQLiteAuditLog.lastEventID(in: database), clock: clock)
+    let auditLog = try SQLiteAuditLog(database: database, logger: logger) { await broadcaster.publish($0) }
+    let retention = AuditRetention(
+        auditLog: auditLog, policy: configuration.auditRetention, clock: ContinuousClock(), logger: logger)
+    let histogram = StartLatencyHistogram()
+    let statistics = TaskStatistics()
+    let watchListeners: [any LifecycleEventListener] = watch.map { [$0.wakes] } ?? []
+    let registry = AgentRegistry(
+        database: database, auditLog: auditLog, runtime: runtime, monitor: monitor,
+        delivery: WorkerDelivery(runtime: runtime, httpClient: httpClient, logger: logger),
+        listener: LifecycleEventListeners([histogram] + listeners + watchListeners),
+        clock: clock, wallClock: wallClock, statistics: statistics,
+        allowsHostAgents: configuration.allowsHostAgents, logger: logger)
+    try await registry.boot()
+
+    let streamTokens = StreamTokens()
+    let allowedHosts = AllowedHosts(configuration)
+    let router = Router()
+    try addEdgeMiddleware(to: router, configuration, allowedHosts: allowedHosts, streamTokens: streamTokens)
+    HealthController(
+        runtime: runtime, monitor: monitor, auditLog: auditLog, hostAgentsEnabled: configuration.allowsHostAgents
+    ).addRoutes(to: router)
+    AgentsController(registry: registry).addRoutes(to: router)
+    TasksController(registry: registry).addRoutes(to: router)
+    EventsController(registry: registry).addRoutes(to: router)
+    MetricsController(registry: registry, histogram: histogram, statistics: statistics).addRoutes(to: router)
+    try OpenAPIController.load().addRoutes(to: router)
+    EventStreamController(broadcaster: broadcaster, auditLog: auditLog).addRoutes(to: router)
+    try DashboardController.load(streamTokens: streamTokens).addRoutes(to: router)
+    watch?.health.addRoutes(to: router, path: "/watch/health")
+    let host = configuration.host
+    var app = Application(
+        router: router,
+        server: .guardedHTTP1(limits: configuration.connections, logger: logger),
+        configuration: .init(address: .hostname(host, port: configuration.port), serverName: "dormouse"),
+        onServerRunning: { channel in
+            await AcceptPauseHandler.install(on: channel, logger: logger)
+            let port = channel.localAddress?.port ?? 0
+            allowedHosts.listeningPort = port
+            logger.notice("dormouse listening", metadata: ["http.url": "http://\(host):\(port)"])
+            await onServerRunning(port)
+        },
+        logger: logger
+    )
+    // Shutdown runs in reverse: the server drains first (event streams end on the signal itself), then the
+    // watcher flushes its posts, the broadcaster closes, the registry records interrupted tasks, and the engine
+    // subscription ends.
+    app.addServices(monitor, retention, registry, broadcaster)
+    app.addServices(watch?.services ?? [])
+    return app
+}
