@@ -30,7 +30,9 @@ extension HostCommandTests {
     /// Kills `pids` after `seconds` unless cancelled first, recording that it had to: a test of something that
     /// used to hang fails instead of hanging.
     static func killAfter(seconds: Int, _ pids: [pid_t]) -> Watchdog {
-        Watchdog(seconds: seconds, pids: pids)
+        Watchdog(seconds: seconds) {
+            for pid in pids { kill(pid, SIGKILL) }
+        }
     }
 
     /// Whether the process has ended, allowing it a moment to die after a SIGKILL.
@@ -51,17 +53,17 @@ extension HostCommandTests {
     }
 }
 
-/// Kills processes a test started if they still run after a bound, and tells whether it had to. It runs on a
+/// Ends what a test started if it still runs after a bound, and tells whether it had to. It runs on a
 /// Dispatch thread, not the cooperative pool, so it fires even when the pool's threads are all blocked.
 final class Watchdog: Sendable {
     private let firedFlag = Mutex(false)
     private let cancelled = Mutex(false)
 
-    init(seconds: Int, pids: [pid_t]) {
+    init(seconds: Int, action: @escaping @Sendable () -> Void) {
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds)) { [self] in
             guard !cancelled.withLock({ $0 }) else { return }
             firedFlag.withLock { $0 = true }
-            for pid in pids { kill(pid, SIGKILL) }
+            action()
         }
     }
 

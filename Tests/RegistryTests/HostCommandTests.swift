@@ -127,24 +127,24 @@ struct HostCommandTests {
     @Test func waitingCommandsLeaveTheCooperativePoolFree() async throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        // More commands than the pool has threads, each waiting for a file only this test task creates: were a
-        // thread blocked per command, the test task could not run and the guard would end them.
+        let go = "\(folder)/go"
+        // More commands than the pool has threads, each waiting for a file this test task creates once all have
+        // started: were a thread blocked per command, this task could not run, and only the watchdog (on a
+        // Dispatch thread) would create the file.
+        let watchdog = Watchdog(seconds: 30) { _ = FileManager.default.createFile(atPath: go, contents: nil) }
         let count = 6
         let runs = (0..<count).map { index in
             Task {
-                let script = "echo $$ $$ > \(folder)/\(index); while [ ! -e \(folder)/go ]; do sleep 0.02; done"
+                let script = "echo $$ $$ > \(folder)/\(index); while [ ! -e \(go) ]; do sleep 0.02; done"
                 return try await Self.command("sh", "-c", script).run(outputLimit: 100)
             }
         }
-        var shells: [pid_t] = []
-        for index in 0..<count {
-            if let pids = await Self.pids(in: "\(folder)/\(index)") { shells.append(pids[0]) }
-        }
-        #expect(shells.count == count)
-        let guardFired = Self.killAfter(seconds: 30, shells)
-        #expect(FileManager.default.createFile(atPath: "\(folder)/go", contents: nil))
+        var started = 0
+        for index in 0..<count where await Self.pids(in: "\(folder)/\(index)") != nil { started += 1 }
+        #expect(started == count)
+        _ = FileManager.default.createFile(atPath: go, contents: nil)
         for run in runs { #expect(try await run.value.exitCode == 0) }
-        guardFired.cancel()
-        #expect(!guardFired.fired)
+        watchdog.cancel()
+        #expect(!watchdog.fired, "the commands held the cooperative pool")
     }
 }
