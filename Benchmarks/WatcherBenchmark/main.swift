@@ -114,7 +114,9 @@ func concurrentSessionsBenchmark() async throws {
         claudeProjectsRoot: "\(directory)/claude", offsetsFile: "\(directory)/offsets.json")
     configuration.pollInterval = .milliseconds(500)
     let before = residentKiB()
-    let engine = WatchEngine(configuration: configuration, clock: ContinuousClock(), logger: Logger(label: "bench"))
+    let engine = WatchEngine(
+        configuration: configuration, clock: ContinuousClock(), fileIO: NIOThreadPoolFileIO(),
+        logger: Logger(label: "bench"))
     let updates = engine.updates()
     let running = Task { try await engine.run() }
     let consuming = Task {

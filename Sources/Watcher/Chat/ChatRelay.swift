@@ -10,12 +10,16 @@ package actor ChatRelay {
         case deliver(StatusDelivery)
         case timer(key: String, deadline: Duration)
         case shutdownDeadline(Duration)
+        /// Writes the post ids on the blocking-I/O executor.
+        case persist
     }
 
     let configuration: ChatRelayConfiguration
     let poster: any ChatPoster
     let formatter: StatusFormatter
     let clock: WatchClock
+    let wallClock: WallClock
+    let fileIO: any BlockingFileIO
     let logger: Logger
     let backoff: RetryBackoff
     let store: PostStore?
@@ -26,9 +30,14 @@ package actor ChatRelay {
     var waitingSnapshots: [String: SessionSnapshot] = [:]
     /// Sessions with no chat route and no default channel, logged once each.
     var unrouted: Set<String> = []
-    var records: [String: PostStore.Record]
+    var records: [String: PostStore.Record] = [:]
     /// Whether post ids may have been lost (no readable posts file), so posts are looked up by marker.
-    let recordsLost: Bool
+    var recordsLost = true
+    /// Whether `run` has read the posts file yet.
+    var recordsLoaded = false
+    /// The records changed since the last write began; a write is under way.
+    var persistPending = false
+    var persisting = false
     var wakes: [String: WorkerWake] = [:]
     /// Boxes waiting for the circuit breaker to let a request through.
     var parked: Set<String> = []
@@ -46,10 +55,15 @@ package actor ChatRelay {
     /// Callers of `waitUntilSettled`, resumed when no request is in flight.
     var settledWaiters: [CheckedContinuation<Void, Never>] = []
 
-    /// - Parameter random: a source of numbers in [0, 1) for the backoff jitter; tests pin it.
+    /// - Parameters:
+    ///   - clock: drives throttling, retries, the circuit breaker and the shutdown bound.
+    ///   - wallClock: tells how old a worker wake is (`WorkerWake.at` is wall-clock time).
+    ///   - fileIO: where the posts file is read and written, off the actor.
+    ///   - random: a source of numbers in [0, 1) for the backoff jitter; tests pin it.
     package init(
         configuration: ChatRelayConfiguration, poster: any ChatPoster, formatter: StatusFormatter,
-        clock: some Clock<Duration>, logger: Logger, random: @escaping @Sendable () -> Double = { .random(in: 0..<1) }
+        clock: some Clock<Duration>, wallClock: WallClock = .system, fileIO: any BlockingFileIO, logger: Logger,
+        random: @escaping @Sendable () -> Double = { .random(in: 0..<1) }
     ) {
         self.configuration = configuration
         self.poster = poster
@@ -58,6 +72,8 @@ package actor ChatRelay {
         settings.maxCharacters = max(64, min(settings.maxCharacters, poster.maxMessageCharacters) - Self.wakeRoom)
         self.formatter = StatusFormatter(settings: settings)
         self.clock = WatchClock(clock)
+        self.wallClock = wallClock
+        self.fileIO = fileIO
         self.logger = logger
         self.backoff = RetryBackoff(
             base: configuration.retryBaseDelay, max: configuration.retryMaxDelay, random: random)
@@ -65,14 +81,6 @@ package actor ChatRelay {
             threshold: configuration.circuitBreakerThreshold, cooldown: configuration.circuitBreakerCooldown)
         (jobStream, jobs) = AsyncStream.makeStream(of: Job.self)
         self.store = configuration.postsFile.map { PostStore(url: URL(fileURLWithPath: $0)) }
-        switch store?.load() {
-        case .records(let loaded):
-            records = loaded
-            recordsLost = false
-        case .lost, nil:
-            records = [:]
-            recordsLost = true
-        }
     }
 
     static let wakeRoom = 40
@@ -80,6 +88,7 @@ package actor ChatRelay {
     /// Posts every update until the stream ends; then marks every open box `interrupted`, flushes pending edits
     /// within `shutdownFlushTimeout`, persists post ids and returns.
     package func run(_ updates: AsyncStream<SessionUpdate>) async {
+        await loadRecords()
         let jobs = jobStream
         await withDiscardingTaskGroup { group in
             group.addTask { await self.checkServer() }
@@ -102,6 +111,8 @@ package actor ChatRelay {
                         guard (try? await clock.sleepUntil(deadline)) != nil else { return }
                         await self.shutdownTimedOut()
                     }
+                case .persist:
+                    group.addTask { await self.writeRecords() }
                 }
             }
             // Timers still asleep and requests past the shutdown bound are abandoned here.
@@ -257,16 +268,16 @@ package actor ChatRelay {
 
     private func recentWake(for snapshot: SessionSnapshot) -> WorkerWake? {
         guard let wake = wakes[snapshot.state.descriptor.agent] else { return nil }
-        let age = Date().timeIntervalSince(wake.at)
+        let age = wallClock.date.timeIntervalSince(wake.at)
         return age <= Double(configuration.wakeWindow.components.seconds) ? wake : nil
     }
 
+    /// Schedules a write of the post ids; writes never overlap, and the last one writes the latest records.
     func persist() {
-        guard let store else { return }
-        do {
-            try store.save(records)
-        } catch {
-            logger.error("Could not persist status post ids", metadata: ["error": "\(error)"])
-        }
+        guard store != nil else { return }
+        persistPending = true
+        guard !persisting, let jobs else { return }
+        persisting = true
+        jobs.yield(.persist)
     }
 }

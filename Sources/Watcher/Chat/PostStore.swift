@@ -1,6 +1,7 @@
 import Foundation
 
-/// Persists each open status box's post as one JSON file beside the tail offsets, replaced atomically.
+/// Persists each open status box's post as one JSON file beside the tail offsets, replaced atomically
+/// (`Data.write` with `.atomic`). Blocking file I/O: the relay calls it on its blocking-I/O executor.
 struct PostStore: Sendable {
     /// Where one session's status post lives.
     struct Record: Sendable, Codable, Equatable {
@@ -34,6 +35,12 @@ struct PostStore: Sendable {
     func save(_ records: [String: Record]) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        try AtomicFile.replace(url, with: encoder.encode(records))
+        do {
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try encoder.encode(records).write(to: url, options: .atomic)
+        } catch {
+            throw WatcherError.stateUnwritable(path: url.path, reason: "\(error)")
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Persists tail offsets as one JSON file, replaced atomically (write to a temporary file, then rename).
+/// Persists tail offsets as one JSON file, replaced atomically (`Data.write` with `.atomic`). Blocking file I/O:
+/// the engine calls it on its blocking-I/O executor.
 package struct OffsetStore: Sendable {
     /// A persisted position in one transcript.
     package struct Entry: Sendable, Codable, Equatable {
@@ -30,9 +31,11 @@ package struct OffsetStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         do {
-            try AtomicFile.replace(url, with: encoder.encode(entries))
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try encoder.encode(entries).write(to: url, options: .atomic)
         } catch {
-            throw WatcherError.offsetsUnwritable(path: url.path)
+            throw WatcherError.offsetsUnwritable(path: url.path, reason: "\(error)")
         }
     }
 }

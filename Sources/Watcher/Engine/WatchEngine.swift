@@ -26,6 +26,8 @@ package actor WatchEngine {
 
     let configuration: WatcherConfiguration
     let clock: WatchClock
+    let wallClock: WallClock
+    let fileIO: any BlockingFileIO
     let logger: Logger
     let broadcaster: UpdateBroadcaster
     var discovery: SessionDiscovery
@@ -43,18 +45,30 @@ package actor WatchEngine {
     var announced: Set<String> = []
     /// Transcript paths that are not regular files (a FIFO named `*.jsonl`): not followed, logged once each.
     var irregularPaths: Set<String> = []
+    /// A pass is under way (its file I/O is awaited off the actor); the next one waits in `passWaiters`.
+    var passing = false
+    var passWaiters: [CheckedContinuation<Void, Never>] = []
     package internal(set) var statistics = Statistics()
 
-    package init(configuration: WatcherConfiguration, clock: some Clock<Duration>, logger: Logger) {
+    /// - Parameters:
+    ///   - clock: drives the poll timer, idle detection and offset flushes.
+    ///   - wallClock: tells how long ago a transcript was modified, when deciding at startup whether it is active.
+    ///   - fileIO: where every file read, directory listing and state write runs, off the actor.
+    package init(
+        configuration: WatcherConfiguration, clock: some Clock<Duration>, wallClock: WallClock = .system,
+        fileIO: any BlockingFileIO, logger: Logger
+    ) {
         self.configuration = configuration
         self.clock = WatchClock(clock)
+        self.wallClock = wallClock
+        self.fileIO = fileIO
         self.logger = logger
         self.broadcaster = UpdateBroadcaster()
         self.discovery = SessionDiscovery(
             openClawRoot: configuration.openClawRoot, claudeProjectsRoot: configuration.claudeProjectsRoot)
         self.model = SessionModel(settings: configuration.modelSettings)
         self.store = configuration.offsetsFile.map { OffsetStore(url: URL(fileURLWithPath: $0)) }
-        self.offsets = store?.load() ?? [:]
+        self.offsets = [:]
     }
 
     /// A new subscriber stream of updates. A slow subscriber gets the latest update of each session it has
@@ -75,7 +89,8 @@ package actor WatchEngine {
         let watcher = configuration.usesInotify ? InotifyWatcher() : nil
         inotify = watcher
         if watcher == nil && configuration.usesInotify { logger.warning("inotify is unavailable, polling instead") }
-        refresh(startup: true)
+        await loadOffsets()
+        await refresh(startup: true)
         await withTaskGroup(of: Void.self) { group in
             if let watcher {
                 group.addTask {
@@ -97,7 +112,7 @@ package actor WatchEngine {
         }
         watcher?.stop()
         inotify = nil
-        flushOffsets()
+        await flushOffsets()
         broadcaster.finish()
     }
 
@@ -123,84 +138,110 @@ package actor WatchEngine {
     }
 
     /// One pass: rescan, follow every transcript, tick the model and publish what changed.
-    func refresh(startup: Bool) {
-        statistics.rescans += 1
-        let now = clock.now()
-        var scan = discovery.scan()
-        // A file created in a directory before its watch was added raised no event: scan again to catch it.
-        if watch(scan.directories) { scan = discovery.scan() }
-        for registry in scan.badRegistries {
-            logger.debug("Ignoring an unreadable session registry", metadata: ["registry.path": "\(registry)"])
-        }
-        for registry in scan.irregularFiles { noteIrregular(registry) }
-        var changed: Set<String> = []
-        for key in tracked.keys where scan.sessions[key] == nil { untrack(key, at: now) }
-        for descriptor in scan.sessions.values.sorted(by: { $0.key < $1.key }) {
-            if tracked[descriptor.key] == nil {
-                guard isFollowable(descriptor.transcriptPath) else { continue }
-                changed.formUnion(track(descriptor, startup: startup, at: now))
-            } else if !isKnown(descriptor) {
-                changed.formUnion(model.add(descriptor, active: true, at: now))
-            }
-        }
-        for key in tracked.keys { changed.formUnion(follow(key, at: now)) }
-        finishPass(changed, at: now)
+    func refresh(startup: Bool) async {
+        await beginPass()
+        defer { endPass() }
+        await fullPass(startup: startup)
     }
 
     /// The pass an inotify wake-up asks for: when every event was a tracked transcript written in place, only
     /// those are read (with many busy sessions, listing every directory and checking every file on each
     /// wake-up was most of the engine's time); anything else is a full rescan.
-    func refresh(after changes: InotifyWatcher.Changes) {
+    func refresh(after changes: InotifyWatcher.Changes) async {
+        await beginPass()
+        defer { endPass() }
         var keys: [String] = []
         for path in changes.written {
-            guard let key = keysByPath[path] else { return refresh(startup: false) }
+            guard let key = keysByPath[path] else { return await fullPass(startup: false) }
             keys.append(key)
         }
-        guard !changes.needsRescan else { return refresh(startup: false) }
+        guard !changes.needsRescan else { return await fullPass(startup: false) }
         statistics.targetedPasses += 1
+        await finishPass(await follow(keys.sorted()))
+    }
+
+    /// Passes run one at a time: each awaits its file I/O, and the actor may take other calls meanwhile.
+    private func beginPass() async {
+        guard passing else {
+            passing = true
+            return
+        }
+        await withCheckedContinuation { passWaiters.append($0) }
+    }
+
+    /// Hands the pass over to the next waiter (which then holds it), or frees it.
+    private func endPass() {
+        guard passWaiters.isEmpty else { return passWaiters.removeFirst().resume() }
+        passing = false
+    }
+
+    private func fullPass(startup: Bool) async {
+        statistics.rescans += 1
+        let discovery = discovery
+        let inotify = inotify
+        let known = Set(tracked.keys)
+        let disk: DiskScan
+        do {
+            disk = try await fileIO.run { DiskScan(discovery: discovery, inotify: inotify, tracked: known) }
+        } catch {
+            logger.error("Could not scan the session directories", metadata: ["error": "\(error)"])
+            return
+        }
+        self.discovery = disk.discovery
+        noteWatches(failed: disk.failedWatches)
+        let scan = disk.scan
+        for registry in scan.badRegistries {
+            logger.debug("Ignoring an unreadable session registry", metadata: ["registry.path": "\(registry)"])
+        }
+        for registry in scan.irregularFiles { noteIrregular(registry) }
         let now = clock.now()
         var changed: Set<String> = []
-        for key in keys.sorted() { changed.formUnion(follow(key, at: now)) }
-        finishPass(changed, at: now)
+        for key in tracked.keys where scan.sessions[key] == nil { untrack(key, at: now) }
+        for descriptor in scan.sessions.values.sorted(by: { $0.key < $1.key }) {
+            if tracked[descriptor.key] == nil {
+                let file = disk.files[descriptor.transcriptPath]
+                guard isFollowable(descriptor.transcriptPath, file: file) else { continue }
+                changed.formUnion(track(descriptor, file: file, startup: startup, at: now))
+            } else if !isKnown(descriptor) {
+                changed.formUnion(model.add(descriptor, active: true, at: now))
+            }
+        }
+        changed.formUnion(await follow(Array(tracked.keys)))
+        await finishPass(changed)
     }
 
     /// Ticks the model, publishes every changed session and persists offsets when due.
-    private func finishPass(_ changed: Set<String>, at now: Duration) {
+    private func finishPass(_ changed: Set<String>) async {
+        let now = clock.now()
         var changed = changed
         changed.formUnion(model.tick(at: now))
         statistics.sessions = model.sessions.count
         for key in changed.sorted() { publish(key, at: now) }
         if offsetsDirty && now - lastFlush >= configuration.offsetFlushInterval {
             lastFlush = now
-            flushOffsets()
+            await flushOffsets()
         }
     }
 
-    /// Adds inotify watches; returns whether any new one was added. A failed watch switches to faster polling.
-    private func watch(_ directories: [String]) -> Bool {
-        guard let inotify else { return false }
-        var added = false
-        var failed = false
-        for directory in directories {
-            switch inotify.watch(directory: directory) {
-            case .added: added = true
-            case .alreadyWatched: break
-            case .failed:
-                if !watchFailed {
-                    logger.warning(
-                        "An inotify watch failed, polling faster", metadata: ["directory.path": "\(directory)"])
-                }
-                failed = true
-            }
+    /// Records which inotify watches failed: a failed watch switches to faster polling.
+    private func noteWatches(failed: [String]) {
+        guard inotify != nil else { return }
+        if let directory = failed.first, !watchFailed {
+            logger.warning("An inotify watch failed, polling faster", metadata: ["directory.path": "\(directory)"])
         }
-        watchFailed = failed
-        return added
+        watchFailed = !failed.isEmpty
     }
 
-    private func flushOffsets() {
+    private func loadOffsets() async {
+        guard let store else { return }
+        offsets = (try? await fileIO.run { store.load() }) ?? [:]
+    }
+
+    private func flushOffsets() async {
         guard let store, offsetsDirty else { return }
+        let offsets = offsets
         do {
-            try store.save(offsets)
+            try await fileIO.run { try store.save(offsets) }
             offsetsDirty = false
         } catch {
             logger.error("Could not persist tail offsets", metadata: ["error": "\(error)"])

@@ -13,16 +13,33 @@ package struct WatcherError: Error, Hashable, CustomStringConvertible {
     private let code: Code
     /// The file the error is about.
     package let path: String
+    /// What the system said, when the error wraps one (why a state file could not be written).
+    package let reason: String?
+
+    private init(code: Code, path: String, reason: String? = nil) {
+        self.code = code
+        self.path = path
+        self.reason = reason
+    }
 
     package static func toolLabelsUnreadable(path: String) -> Self { Self(code: .toolLabelsUnreadable, path: path) }
     package static func toolLabelsInvalid(path: String) -> Self { Self(code: .toolLabelsInvalid, path: path) }
-    package static func offsetsUnwritable(path: String) -> Self { Self(code: .offsetsUnwritable, path: path) }
-    package static func stateUnwritable(path: String) -> Self { Self(code: .stateUnwritable, path: path) }
+    package static func offsetsUnwritable(path: String, reason: String? = nil) -> Self {
+        Self(code: .offsetsUnwritable, path: path, reason: reason)
+    }
+    package static func stateUnwritable(path: String, reason: String? = nil) -> Self {
+        Self(code: .stateUnwritable, path: path, reason: reason)
+    }
     package static func fileUnreadable(path: String) -> Self { Self(code: .fileUnreadable, path: path) }
     /// A FIFO, socket, device or directory where a transcript or registry file was expected: never opened.
     package static func notRegularFile(path: String) -> Self { Self(code: .notRegularFile, path: path) }
 
     package var description: String {
+        guard let reason else { return summary }
+        return "\(summary): \(reason)"
+    }
+
+    private var summary: String {
         switch code {
         case .toolLabelsUnreadable: return "cannot read the tool labels file \(path)"
         case .toolLabelsInvalid: return "the tool labels file \(path) is not valid (rules, regex)"

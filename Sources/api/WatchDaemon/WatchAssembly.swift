@@ -16,11 +16,12 @@ package struct WatchAssembly: Sendable {
         watcher: WatcherConfiguration, relay configuration: ChatRelayConfiguration, poster: any ChatPoster,
         clock: some Clock<Duration>, logger: Logger, deliverWakes: (@Sendable (WorkerWake) async -> Void)? = nil
     ) {
-        engine = WatchEngine(configuration: watcher, clock: clock, logger: logger)
+        let fileIO = NIOThreadPoolFileIO()
+        engine = WatchEngine(configuration: watcher, clock: clock, fileIO: fileIO, logger: logger)
         relay = ChatRelay(
             configuration: configuration, poster: poster,
             formatter: StatusFormatter(settings: watcher.formatterSettings),
-            clock: clock, logger: logger)
+            clock: clock, fileIO: fileIO, logger: logger)
         wakes = deliverWakes.map { WakeFeed(deliver: $0) } ?? WakeFeed(relay: relay)
         health = WatchHealthController(engine: engine, relay: relay)
     }

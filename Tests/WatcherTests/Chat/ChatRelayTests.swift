@@ -264,6 +264,22 @@ import Testing
         #expect(header?.hasSuffix("woke in 312 ms") == true)
         await harness.stop()
     }
+
+    /// The wake's age is judged by the injected wall clock: pinned 121 s after the wake (the window is 120 s), the
+    /// wake is too old to show; pinned 119 s after, it shows.
+    @Test(arguments: [(119, true), (121, false)])
+    func aWakeIsJudgedOldByTheInjectedWallClock(secondsLater: Int, shown: Bool) async {
+        let wakeAt: Int64 = 1_000_000_000_000_000_000
+        let pinned = WallClock { wakeAt + Int64(secondsLater) * 1_000_000_000 }
+        let harness = await RelayHarness(wallClock: pinned)
+        let at = Date(timeIntervalSince1970: Double(wakeAt) / 1_000_000_000)
+        await harness.relay.noteWake(WorkerWake(instance: "coder", latency: .milliseconds(312), at: at))
+        await harness.send("s1", activity: ["x"])
+        await harness.poster.waitForCalls(2)
+        let header = harness.poster.writes.first?.text?.split(separator: "\n").first
+        #expect(header?.hasSuffix("woke in 312 ms") == shown)
+        await harness.stop()
+    }
 }
 
 extension RelayHarness {

@@ -33,8 +33,36 @@ import Testing
 
     @Test func unwritableLocationThrows() {
         let store = OffsetStore(url: URL(fileURLWithPath: "/proc/dormouse-cannot/offsets.json"))
-        #expect(throws: WatcherError.offsetsUnwritable(path: "/proc/dormouse-cannot/offsets.json")) {
-            try store.save([:])
+        let error = #expect(throws: WatcherError.self) { try store.save([:]) }
+        #expect(error?.path == "/proc/dormouse-cannot/offsets.json")
+        #expect(error?.description.hasPrefix("cannot write the offsets file") == true)
+    }
+
+    /// A parent that is a file: the system's own error is kept (it was dropped before), beside the path.
+    @Test func aParentThatIsAFileSurfacesTheSystemError() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try append(Data("x".utf8), to: directory.file("plain"))
+        let path = directory.file("plain/offsets.json")
+        let error = #expect(throws: WatcherError.self) {
+            try OffsetStore(url: URL(fileURLWithPath: path)).save([:])
         }
+        #expect(error == .offsetsUnwritable(path: path, reason: error?.reason))
+        #expect(error?.reason?.isEmpty == false)
+        #expect(error?.description.contains(error?.reason ?? "-") == true)
+    }
+
+    /// The posts file is written the same way, and fails the same way.
+    @Test func postStoreSurfacesTheSystemError() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try append(Data("x".utf8), to: directory.file("plain"))
+        let path = directory.file("plain/posts.json")
+        let error = #expect(throws: WatcherError.self) { try PostStore(url: URL(fileURLWithPath: path)).save([:]) }
+        #expect(error == .stateUnwritable(path: path, reason: error?.reason))
+        #expect(error?.reason?.isEmpty == false)
+        let store = PostStore(url: URL(fileURLWithPath: directory.file("state/posts.json")))
+        try store.save(["k": PostStore.Record(postID: "p", channelID: "c", marker: "m")])
+        #expect(store.load() == .records(["k": PostStore.Record(postID: "p", channelID: "c", marker: "m")]))
     }
 }

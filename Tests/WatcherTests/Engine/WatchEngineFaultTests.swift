@@ -58,7 +58,8 @@ import Testing
         // Without inotify the engine rescans every `fallbackPollInterval`: one pass per second of the test clock.
         configuration.fallbackPollInterval = .seconds(1)
         let clock = TestClock()
-        let engine = WatchEngine(configuration: configuration, clock: clock, logger: Logger(label: "test"))
+        let engine = WatchEngine(
+            configuration: configuration, clock: clock, fileIO: NIOThreadPoolFileIO(), logger: Logger(label: "test"))
         // Not read until the engine has stopped: the slowest possible subscriber.
         let updates = engine.updates()
         let run = Task { try await engine.run() }

@@ -16,8 +16,8 @@ struct EngineHarness {
     let recording: Task<Void, Never>
 
     init(
-        directory: TemporaryDirectory, logger: Logger = Logger(label: "test"),
-        configure: (inout WatcherConfiguration) -> Void = { _ in }
+        directory: TemporaryDirectory, logger: Logger = Logger(label: "test"), wallClock: WallClock = .system,
+        fileIO: any BlockingFileIO = NIOThreadPoolFileIO(), configure: (inout WatcherConfiguration) -> Void = { _ in }
     ) throws {
         self.directory = directory
         project = try directory.makeDirectory("claude/-home-me-projects-demo")
@@ -27,7 +27,8 @@ struct EngineHarness {
             offsetsFile: directory.file("offsets.json"))
         configuration.idleTimeout = .seconds(60)
         configure(&configuration)
-        engine = WatchEngine(configuration: configuration, clock: clock, logger: logger)
+        engine = WatchEngine(
+            configuration: configuration, clock: clock, wallClock: wallClock, fileIO: fileIO, logger: logger)
         let updates = engine.updates()
         let recorder = recorder
         recording = Task { for await update in updates { await recorder.record(update) } }

@@ -55,11 +55,11 @@ struct DaemonHarness {
         configure(&relayConfiguration)
         client = MattermostPoster.makeHTTPClient()
         let poster = MattermostPoster(baseURL: fake.baseURL, token: fake.token, httpClient: client, logger: logger)
-        engine = WatchEngine(configuration: watcher, clock: engineClock, logger: logger)
+        engine = WatchEngine(configuration: watcher, clock: engineClock, fileIO: NIOThreadPoolFileIO(), logger: logger)
         relay = ChatRelay(
             configuration: relayConfiguration, poster: poster,
             formatter: StatusFormatter(settings: watcher.formatterSettings),
-            clock: ContinuousClock(), logger: logger)
+            clock: ContinuousClock(), fileIO: NIOThreadPoolFileIO(), logger: logger)
         let updates = engine.updates()
         let recorder = recorder
         recording = Task { for await update in updates { await recorder.record(update) } }

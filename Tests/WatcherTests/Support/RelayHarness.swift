@@ -14,7 +14,7 @@ struct RelayHarness {
     private let running: Task<Void, Never>
 
     init(
-        poster: RecordingPoster = RecordingPoster(), postsFile: String? = nil,
+        poster: RecordingPoster = RecordingPoster(), postsFile: String? = nil, wallClock: WallClock = .system,
         configure: (inout ChatRelayConfiguration) -> Void = { _ in }
     ) async {
         var configuration = ChatRelayConfiguration(defaultChannel: "town-square", postsFile: postsFile)
@@ -22,11 +22,13 @@ struct RelayHarness {
         self.poster = poster
         let relay = ChatRelay(
             configuration: configuration, poster: poster, formatter: StatusFormatter(), clock: clock,
-            logger: Logger(label: "relay-test"), random: { 1 })
+            wallClock: wallClock, fileIO: NIOThreadPoolFileIO(), logger: Logger(label: "relay-test"), random: { 1 })
         self.relay = relay
         let (stream, continuation) = AsyncStream.makeStream(of: SessionUpdate.self)
         updates = continuation
         running = Task { await relay.run(stream) }
+        // The tests hand updates to the relay directly: not before `run` has read the posts file.
+        try? await waitUntil { await relay.recordsLoaded }
     }
 
     /// Hands one update to the relay and returns once it was handled.

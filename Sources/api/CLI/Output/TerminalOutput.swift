@@ -4,6 +4,10 @@ import Watcher
 /// Writes the board to standard output: redrawn in place on a TTY, appended as separate blocks otherwise.
 struct TerminalOutput: Sendable {
     let isTTY: Bool
+    /// Paces the redraws on a TTY.
+    var clock: any Clock<Duration> = ContinuousClock()
+    /// The time shown in the header and in each block.
+    var wallClock: WallClock = .system
 
     func show(_ updates: AsyncStream<SessionUpdate>, board initial: StatusBoard, engine: WatchEngine) async {
         var board = initial
@@ -17,9 +21,9 @@ struct TerminalOutput: Sendable {
                     }
                     tick.finish()
                 }
-                group.addTask {
+                group.addTask { [clock] in
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(1))
+                        try? await clock.sleep(for: .seconds(1))
                         tick.yield()
                     }
                 }
@@ -34,7 +38,7 @@ struct TerminalOutput: Sendable {
             for await update in updates where board.apply(update) {
                 let title = update.kind == .removed ? "removed" : update.snapshot.state.status.rawValue
                 write(
-                    "── \(Self.time()) \(update.key) (\(title)) ──\n" + board.formatter.format(update.snapshot) + "\n\n"
+                    "── \(time()) \(update.key) (\(title)) ──\n" + board.formatter.format(update.snapshot) + "\n\n"
                 )
             }
         }
@@ -42,13 +46,13 @@ struct TerminalOutput: Sendable {
 
     private func header(_ board: StatusBoard) -> String {
         let active = board.visible.filter { $0.state.status == .active }.count
-        return "dormouse watch · \(active) active · \(Self.time())"
+        return "dormouse watch · \(active) active · \(time())"
     }
 
-    private static func time() -> String {
+    private func time() -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss"
-        return formatter.string(from: Date())
+        return formatter.string(from: wallClock.date)
     }
 
     private func write(_ text: String) {

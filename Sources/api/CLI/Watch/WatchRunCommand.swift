@@ -94,7 +94,8 @@ struct WatchRunCommand: AsyncParsableCommand {
     }
 
     private func runInTerminal(_ configuration: WatcherConfiguration, logger: Logger) async throws {
-        let engine = WatchEngine(configuration: configuration, clock: ContinuousClock(), logger: logger)
+        let engine = WatchEngine(
+            configuration: configuration, clock: ContinuousClock(), fileIO: NIOThreadPoolFileIO(), logger: logger)
         let terminal = TerminalOutput(isTTY: isatty(STDOUT_FILENO) == 1)
         let board = StatusBoard(formatter: StatusFormatter(settings: configuration.formatterSettings))
         let updates = engine.updates()
