@@ -9,7 +9,7 @@ import TestSupport
 import Testing
 
 /// `dormouse events`, run as the built binary: the history, and `--follow` resuming after a server restart.
-@Suite("CLI events", .serialized)
+@Suite("CLI events", .serialized, .tags(.process))
 struct CLIEventsTests {
     static let agent =
         #"{"name":"w1","mode":"container","container":{"image":"busybox"},"dispatch":{"type":"exec","argv":["x"]}}"#
