@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 
 /// The CLI's exit statuses, `--help` of every command, and `db prune`, run as the built binary.
-@Suite("CLI errors", .tags(.process))
+@Suite("CLI errors", .tags(.process), .outsideUnitLane)
 struct CLIErrorTests {
     @Test func serverErrorsBecomeExitStatusesWithTheProblemDetail() async throws {
         try await TestApp().run { client in

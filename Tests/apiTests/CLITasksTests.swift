@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// `dormouse dispatch` and `dormouse tasks ...`, run as the built binary against a server on loopback.
-@Suite("CLI tasks", .tags(.process))
+@Suite("CLI tasks", .tags(.process), .outsideUnitLane)
 struct CLITasksTests {
     @Test func dispatchWithWaitShowsTheResult() async throws {
         try await TestApp().run { client in

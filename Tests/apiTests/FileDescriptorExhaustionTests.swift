@@ -8,7 +8,7 @@ import Testing
 @Suite(
     "Open files used up", .serialized, .timeLimit(.minutes(2)),
     .enabled(if: LimitedServerProcess.isAvailable, "needs /usr/bin/prlimit, /proc and the built binary"),
-    .tags(.process))
+    .tags(.process), .outsideUnitLane)
 struct FileDescriptorExhaustionTests {
     static let openFiles = 128
 

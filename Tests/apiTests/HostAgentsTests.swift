@@ -67,7 +67,7 @@ struct HostAgentsTests {
         }
     }
 
-    @Test(.tags(.process)) func aHostCommandDoesNotSeeTheServersEnvironment() async throws {
+    @Test(.tags(.process), .outsideUnitLane) func aHostCommandDoesNotSeeTheServersEnvironment() async throws {
         let secret = "secret-\(UUID().uuidString)"
         setenv("DORMOUSE_API_TOKEN", secret, 1)
         setenv("MM_BOT_TOKEN", secret, 1)
@@ -92,7 +92,7 @@ struct HostAgentsTests {
         }
     }
 
-    @Test(.tags(.process)) func aHostCommandStartsWithNoSignalBlocked() async throws {
+    @Test(.tags(.process), .outsideUnitLane) func aHostCommandStartsWithNoSignalBlocked() async throws {
         try await TestApp(allowsHostAgents: true).run { client in
             // Before the fix the shell inherited a mask blocking SIGCHLD and waited for `true` forever.
             let agent =
@@ -107,7 +107,7 @@ struct HostAgentsTests {
         }
     }
 
-    @Test(.tags(.process)) func aTimedOutHostCommandLeavesNoChildBehind() async throws {
+    @Test(.tags(.process), .outsideUnitLane) func aTimedOutHostCommandLeavesNoChildBehind() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
