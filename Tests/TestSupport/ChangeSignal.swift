@@ -30,7 +30,7 @@ public final class ChangeSignal: Sendable {
 
     /// The value `condition` returns once it is not nil, checked now and after each change.
     /// - Throws: `WaitTimedOut` when it is still nil after `limit`; `CancellationError` when the task is cancelled.
-    public func wait<T>(within limit: Duration = .seconds(10), for condition: () throws -> T?) async throws -> T {
+    public func wait<T>(within limit: Duration = .seconds(30), for condition: () throws -> T?) async throws -> T {
         let deadline = ContinuousClock.now.advanced(by: limit)
         while true {
             let generation = state.withLock { $0.generation }
@@ -49,7 +49,7 @@ public final class ChangeSignal: Sendable {
     /// `wait`, for helpers that do not throw: a timeout is recorded as a test failure at `sourceLocation` (the
     /// helper's caller), and nil returned, as it is when the task is cancelled.
     public func expect<T>(
-        within limit: Duration = .seconds(10), sourceLocation: SourceLocation, for condition: () -> T?
+        within limit: Duration = .seconds(30), sourceLocation: SourceLocation, for condition: () -> T?
     ) async -> T? {
         do {
             return try await wait(within: limit, for: condition)

@@ -21,11 +21,11 @@ public final class EventRecorder: LifecycleEventListener {
     /// the test fails at the caller's line and the events so far are returned.
     @discardableResult
     public func waitFor(
-        _ count: Int, within limit: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation
+        _ count: Int, within limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation
     ) async -> [LifecycleEvent] {
         await changes.expect(within: limit, sourceLocation: sourceLocation) {
-            let events = events
-            return events.count >= count ? Array(events.prefix(count)) : nil
+            let all = self.events
+            return all.count >= count ? Array(all.prefix(count)) : nil
         } ?? events
     }
 }

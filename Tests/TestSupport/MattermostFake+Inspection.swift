@@ -56,7 +56,7 @@ extension MattermostFake {
     /// False when `timeout` passed first or the task was cancelled. `predicate` runs under the fake's lock: it must not call the fake.
     @discardableResult
     public func waitFor(
-        timeout: Duration = .seconds(10), _ predicate: @escaping @Sendable (Snapshot) -> Bool
+        timeout: Duration = .seconds(30), _ predicate: @escaping @Sendable (Snapshot) -> Bool
     ) async -> Bool {
         let id = state.withLock { state in
             state.nextWaiterID += 1
@@ -86,13 +86,13 @@ extension MattermostFake {
     /// Waits until `count` answered requests match `filter`.
     @discardableResult
     public func waitForRequests(
-        _ count: Int, matching filter: RequestFilter = .any, timeout: Duration = .seconds(10)
+        _ count: Int, matching filter: RequestFilter = .any, timeout: Duration = .seconds(30)
     ) async -> Bool {
         await waitFor(timeout: timeout) { $0.requests(filter).filter { $0.status != 0 }.count >= count }
     }
 
     /// Waits for a live post whose message contains `text`; nil when `timeout` passed first.
-    public func waitForPost(containing text: String, timeout: Duration = .seconds(10)) async -> Post? {
+    public func waitForPost(containing text: String, timeout: Duration = .seconds(30)) async -> Post? {
         guard await waitFor(timeout: timeout, { $0.post(containing: text) != nil }) else { return nil }
         return snapshot.post(containing: text)
     }

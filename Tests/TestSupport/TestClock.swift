@@ -85,7 +85,7 @@ public final class TestClock: Clock, Sendable {
     /// Returns once the sleepers satisfy `predicate` (checked now and on every change), or at once when the task
     /// is cancelled (a test's `.timeLimit`). Bounded: past `limit` the test fails at the caller's line.
     public func waitForSleepers(
-        within limit: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation,
+        within limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
         _ predicate: @escaping @Sendable ([Instant]) -> Bool
     ) async {
         _ = await changes.expect(within: limit, sourceLocation: sourceLocation) {

@@ -51,7 +51,7 @@ final class RecordingPoster: ChatPoster, Sendable {
     /// Returns once at least `count` calls were made in total; when they were not within `limit`, the test fails
     /// at the caller's line.
     func waitForCalls(
-        _ count: Int, within limit: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation
+        _ count: Int, within limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation
     ) async {
         _ = await changes.expect(within: limit, sourceLocation: sourceLocation) { calls.count >= count ? () : nil }
     }

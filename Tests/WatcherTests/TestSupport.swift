@@ -79,7 +79,7 @@ actor UpdateRecorder {
 
     /// The first update (already recorded or future) matching `match`, or nil after `timeout`.
     func first(
-        timeout: Duration = .seconds(10), where match: @escaping @Sendable (SessionUpdate) -> Bool
+        timeout: Duration = .seconds(30), where match: @escaping @Sendable (SessionUpdate) -> Bool
     ) async -> SessionUpdate? {
         if let found = updates.first(where: match) { return found }
         return await wait(timeout: timeout) { update, _ in match(update) }
@@ -92,7 +92,7 @@ actor UpdateRecorder {
     func count(of key: String) -> Int { updates.count { $0.key == key } }
 
     /// Returns true once at least `count` recorded updates concern `key`, false after `timeout`.
-    func waitFor(_ count: Int, of key: String, timeout: Duration = .seconds(10)) async -> Bool {
+    func waitFor(_ count: Int, of key: String, timeout: Duration = .seconds(30)) async -> Bool {
         guard self.count(of: key) < count else { return true }
         let update = await wait(timeout: timeout) { update, updates in
             update.key == key && updates.count { $0.key == key } >= count

@@ -9,7 +9,7 @@ import TestSupport
 import Testing
 
 /// `dormouse events`, run as the built binary: the history, and `--follow` resuming after a server restart.
-@Suite("CLI events", .serialized, .tags(.process))
+@Suite("CLI events", .serialized, .tags(.process), .outsideUnitLane)
 struct CLIEventsTests {
     static let agent =
         #"{"name":"w1","mode":"container","container":{"image":"busybox"},"dispatch":{"type":"exec","argv":["x"]}}"#
@@ -115,7 +115,7 @@ final class FollowingProcess: Sendable {
     /// Every line printed, once there are at least `count`; when there are not within `limit`, the test fails at
     /// the caller's line and the lines so far are returned.
     func lines(
-        _ count: Int, within limit: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation
+        _ count: Int, within limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation
     ) async -> [String] {
         let printed = { self.state.withLock { $0.lines } }
         return await changes.expect(within: limit, sourceLocation: sourceLocation) {

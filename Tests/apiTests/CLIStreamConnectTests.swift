@@ -31,10 +31,11 @@ struct CLIStreamConnectTests {
             firstBackoff: .milliseconds(250), maxBackoff: .seconds(1))
         let delays = Delays()
         stream.sleep = { delays.record($0) }
+        let following = stream
         let ended = await finishes(within: .seconds(3)) {
             var failures = 0
             await #expect(throws: CLIError.self) {
-                try await stream.run { _ in
+                try await following.run { _ in
                     failures += 1
                     return failures < 4
                 } onItem: { _ in
@@ -57,7 +58,7 @@ struct CLIStreamConnectTests {
                 body: ResponseBody { writer in
                     try await writer.write(ByteBuffer(string: ": open\n\n"))
                     // Real time on purpose: what is tested is that no deadline fires meanwhile.
-                    try await Task.sleep(for: .milliseconds(600))
+                    try await Task.sleep(for: .seconds(3))
                     try await writer.write(ByteBuffer(string: "id: 1\ndata: late\n\n"))
                     try await writer.finish(nil)
                 })
@@ -69,7 +70,7 @@ struct CLIStreamConnectTests {
             var reader = EventStreamReader()
             var items: [EventStreamReader.Item] = []
             do {
-                for try await chunk in try await client.openStream("/events", timeout: .milliseconds(200)) {
+                for try await chunk in try await client.openStream("/events", timeout: .seconds(2)) {
                     items += reader.feed(chunk.readableBytesView)
                 }
                 try await http.shutdown()

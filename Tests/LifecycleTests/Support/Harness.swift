@@ -1,6 +1,7 @@
 import Lifecycle
 import Logging
 import TestSupport
+import Testing
 
 /// Builds controllers on an in-memory engine with a test clock, and runs the event monitor for a test.
 struct Harness {

@@ -47,7 +47,7 @@ final class WakeRecorder: Sendable {
     /// Every wake so far, once there are at least `count`; when there are not within `limit`, the test fails at
     /// the caller's line and the wakes so far are returned.
     func wakes(
-        _ count: Int, within limit: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation
+        _ count: Int, within limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation
     ) async -> [WorkerWake] {
         let wakes = { self.recorded.withLock { $0 } }
         return await changes.expect(within: limit, sourceLocation: sourceLocation) {
