@@ -1,5 +1,6 @@
 import Dispatch
 import GRDB
+import InMemoryLogging
 import Lifecycle
 import Logging
 import TestSupport
@@ -88,19 +89,19 @@ struct AuditBatchingTests {
         try await pool.write { db in try db.execute(sql: "DROP TABLE lifecycle_events") }
         await log.receive(event("a", .lazyStart(latency: .milliseconds(5)), at: 42))
         await log.flush()
-        let failures = logs.all.filter {
-            $0.level == .error && $0.message.contains("could not write a lifecycle event")
+        let failures = logs.entries.filter {
+            $0.level == .error && "\($0.message)".contains("could not write a lifecycle event")
         }
         #expect(failures.count == 1)
-        #expect(failures.first?.metadata["agent.name"] == "a")
-        #expect(failures.first?.metadata["lifecycle.event"] == "lazy_start")
-        #expect(failures.first?.metadata["lifecycle.ts"] == "42")
+        #expect(failures.first?.text("agent.name") == "a")
+        #expect(failures.first?.text("lifecycle.event") == "lazy_start")
+        #expect(failures.first?.text("lifecycle.ts") == "42")
         #expect(try await log.metrics(for: "a") == .zero)
         // A caller that waits for its commit gets the error itself, and the writer goes on.
         await #expect(throws: (any Error).self) {
             try await log.record(event("a", .lazyStop(idle: .zero), at: 43))
         }
-        #expect(logs.all.filter { $0.level == .error }.count == 1)
+        #expect(logs.entries.filter { $0.level == .error }.count == 1)
     }
 
     private func rowCount(_ pool: DatabasePool) async throws -> Int {

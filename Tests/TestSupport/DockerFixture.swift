@@ -15,9 +15,13 @@ package enum DockerFixture {
         ProcessInfo.processInfo.environment["DOCKER_HOST"].flatMap(DockerEndpoint.init(dockerHost:)) ?? .localSocket
     package static let socketPath = "/var/run/docker.sock"
 
-    /// Whether the integration tests run: the engine's socket exists, or they are required.
+    /// Whether the integration tests run: they are required, or the engine `DOCKER_HOST` names may answer (its
+    /// socket exists, or it is a TCP address).
     package static var enabled: Bool {
-        required || FileManager.default.fileExists(atPath: socketPath)
+        guard !required else { return true }
+        let address = endpoint.description
+        guard address.hasPrefix("unix://") else { return true }
+        return FileManager.default.fileExists(atPath: String(address.dropFirst("unix://".count)))
     }
 
     package static let logger: Logger = {

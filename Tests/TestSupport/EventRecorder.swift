@@ -1,41 +1,31 @@
 import Lifecycle
 import Synchronization
+import Testing
 
 /// A listener that keeps every lifecycle event and lets a test await the n-th one.
 package final class EventRecorder: LifecycleEventListener {
-    private let state = Mutex<(events: [LifecycleEvent], waiters: [(Int, CheckedContinuation<Void, Never>)])>(([], []))
+    private let recorded = Mutex<[LifecycleEvent]>([])
+    private let changes = ChangeSignal()
 
     package init() {}
 
     package func receive(_ event: LifecycleEvent) async {
-        let ready = state.withLock { state in
-            state.events.append(event)
-            let count = state.events.count
-            var ready: [CheckedContinuation<Void, Never>] = []
-            state.waiters.removeAll { waiter in
-                guard waiter.0 <= count else { return false }
-                ready.append(waiter.1)
-                return true
-            }
-            return ready
-        }
-        for continuation in ready { continuation.resume() }
+        recorded.withLock { $0.append(event) }
+        changes.notify()
     }
 
-    package var events: [LifecycleEvent] { state.withLock { $0.events } }
+    package var events: [LifecycleEvent] { recorded.withLock { $0 } }
     package var types: [String] { events.map(\.type) }
 
-    /// Returns the first `count` events once that many have arrived.
+    /// Returns the first `count` events once that many have arrived. Bounded: when they have not within `limit`,
+    /// the test fails at the caller's line and the events so far are returned.
     @discardableResult
-    package func waitFor(_ count: Int) async -> [LifecycleEvent] {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state in
-                if state.events.count >= count { return true }
-                state.waiters.append((count, continuation))
-                return false
-            }
-            if ready { continuation.resume() }
-        }
-        return Array(events.prefix(count))
+    package func waitFor(
+        _ count: Int, within limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation
+    ) async -> [LifecycleEvent] {
+        await changes.expect(within: limit, sourceLocation: sourceLocation) {
+            let all = self.events
+            return all.count >= count ? Array(all.prefix(count)) : nil
+        } ?? events
     }
 }

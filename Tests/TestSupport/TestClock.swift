@@ -1,4 +1,5 @@
 import Synchronization
+import Testing
 
 /// A manual clock: time moves only when a test calls `advance(by:)`, and tests can await the moment a
 /// timer has gone to sleep instead of sleeping themselves.
@@ -21,24 +22,15 @@ package final class TestClock: Clock, Sendable {
         var continuation: CheckedContinuation<Void, any Error>
     }
 
-    private struct Watcher {
-        var id: Int
-        var predicate: @Sendable ([Instant]) -> Bool
-        var continuation: CheckedContinuation<Void, Never>
-    }
-
     private struct State {
         var now = Instant(offset: .zero)
         var nextID = 0
         var sleepers: [Int: Sleeper] = [:]
         var cancelled: Set<Int> = []
-        var nextWatcherID = 0
-        var watchers: [Watcher] = []
-        /// Watchers cancelled before they were registered: they return as soon as they are.
-        var cancelledWatchers: Set<Int> = []
     }
 
     private let state = Mutex(State())
+    private let changes = ChangeSignal()
 
     package init() {}
 
@@ -91,55 +83,25 @@ package final class TestClock: Clock, Sendable {
     package var sleeperDeadlines: [Instant] { state.withLock { $0.sleepers.values.map(\.deadline) } }
 
     /// Returns once the sleepers satisfy `predicate` (checked now and on every change), or at once when the task
-    /// is cancelled (a test's `.timeLimit` ends the wait instead of leaving it hanging).
-    package func waitForSleepers(_ predicate: @escaping @Sendable ([Instant]) -> Bool) async {
-        let id = state.withLock { state in
-            state.nextWatcherID += 1
-            return state.nextWatcherID
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let satisfied = state.withLock { state in
-                    if state.cancelledWatchers.remove(id) != nil { return true }
-                    if predicate(state.sleepers.values.map(\.deadline)) { return true }
-                    state.watchers.append(Watcher(id: id, predicate: predicate, continuation: continuation))
-                    return false
-                }
-                if satisfied { continuation.resume() }
-            }
-        } onCancel: {
-            let watcher = state.withLock { state in
-                guard let index = state.watchers.firstIndex(where: { $0.id == id }) else {
-                    state.cancelledWatchers.insert(id)
-                    return Watcher?.none
-                }
-                return state.watchers.remove(at: index)
-            }
-            watcher?.continuation.resume()
+    /// is cancelled (a test's `.timeLimit`). Bounded: past `limit` the test fails at the caller's line.
+    package func waitForSleepers(
+        within limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
+        _ predicate: @escaping @Sendable ([Instant]) -> Bool
+    ) async {
+        _ = await changes.expect(within: limit, sourceLocation: sourceLocation) {
+            predicate(sleeperDeadlines) ? () : nil
         }
     }
 
     /// Returns once something sleeps until exactly `deadline`.
-    package func waitForSleeper(until deadline: Instant) async {
-        await waitForSleepers { $0.contains(deadline) }
+    package func waitForSleeper(until deadline: Instant, sourceLocation: SourceLocation = #_sourceLocation) async {
+        await waitForSleepers(sourceLocation: sourceLocation) { $0.contains(deadline) }
     }
 
     /// Returns once at least `count` tasks sleep on this clock.
-    package func waitForSleepers(count: Int = 1) async {
-        await waitForSleepers { $0.count >= count }
+    package func waitForSleepers(count: Int = 1, sourceLocation: SourceLocation = #_sourceLocation) async {
+        await waitForSleepers(sourceLocation: sourceLocation) { $0.count >= count }
     }
 
-    private func notifyWatchers() {
-        let ready = state.withLock { state in
-            let deadlines = state.sleepers.values.map(\.deadline)
-            var ready: [CheckedContinuation<Void, Never>] = []
-            state.watchers.removeAll { watcher in
-                guard watcher.predicate(deadlines) else { return false }
-                ready.append(watcher.continuation)
-                return true
-            }
-            return ready
-        }
-        for continuation in ready { continuation.resume() }
-    }
+    private func notifyWatchers() { changes.notify() }
 }

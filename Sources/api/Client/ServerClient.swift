@@ -36,7 +36,7 @@ package struct ServerClient: Sendable {
     package static func with<T: Sendable>(
         _ configuration: ClientConfiguration, _ body: (ServerClient) async throws -> T
     ) async throws -> T {
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        let http = makeHTTPClient()
         let client = ServerClient(http: http, baseURL: configuration.baseURL, token: configuration.apiToken)
         do {
             let result = try await body(client)
@@ -46,6 +46,16 @@ package struct ServerClient: Sendable {
             try? await http.shutdown()
             throw error
         }
+    }
+
+    /// The commands' HTTP client: a connection attempt that is refused fails the request at once instead of being
+    /// retried until the request's deadline (a command reports it, `events --follow` retries at its own pace),
+    /// and one that gets no answer gives up after 5 s. No read timeout: a followed stream may be quiet for long.
+    package static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5), read: nil)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
     /// Sends a request to `path` (with its query) and returns a 2xx answer; anything else throws.
@@ -74,15 +84,18 @@ package struct ServerClient: Sendable {
     }
 
     /// Opens a streaming `GET` (the event stream) and returns its body once the server answered 2xx; with
-    /// `lastEventID` the server resumes after that event.
-    package func openStream(_ path: String, lastEventID: String? = nil) async throws -> HTTPClientResponse.Body {
+    /// `lastEventID` the server resumes after that event. `timeout` bounds the connect and the answer's head
+    /// only (AsyncHTTPClient's deadline ends when the head arrives): the stream itself may last for ever.
+    package func openStream(
+        _ path: String, lastEventID: String? = nil, timeout: Duration = .seconds(10)
+    ) async throws -> HTTPClientResponse.Body {
         var request = HTTPClientRequest(url: baseURL + path)
         request.headers.add(name: "Accept", value: "text/event-stream")
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(request, timeout: .hours(24 * 365))
+            response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout / .nanoseconds(1))))
         } catch {
             throw CLIError.unreachable(baseURL, Self.describe(error))
         }

@@ -1,3 +1,4 @@
+import Synchronization
 import TestSupport
 import Testing
 
@@ -41,4 +42,56 @@ struct WaitHelperTests {
         #expect(ended)
         #expect(clock.sleeperDeadlines.isEmpty)
     }
+
+    @Test func aChangeWaitThatCannotBeSatisfiedFailsWithinItsBound() async {
+        let signal = ChangeSignal()
+        let ended = await finishes(within: .seconds(10)) {
+            await #expect(throws: WaitTimedOut.self) {
+                try await signal.wait(within: .milliseconds(50)) { Int?.none }
+            }
+        }
+        #expect(ended)
+    }
+
+    @Test func aChangeWaitEndsWhenItsTaskIsCancelled() async {
+        let signal = ChangeSignal()
+        let ended = await finishes(within: .seconds(10)) {
+            let waiting = Task { try await signal.wait(within: .seconds(3_600)) { Int?.none } }
+            waiting.cancel()
+            await #expect(throws: CancellationError.self) { try await waiting.value }
+        }
+        #expect(ended)
+    }
+
+    @Test func aChangeWaitReturnsOnceANotifiedChangeSatisfiesIt() async throws {
+        let signal = ChangeSignal()
+        let cell = Cell()
+        async let found = signal.wait { cell.value.withLock { $0 } }
+        cell.value.withLock { $0 = 7 }
+        signal.notify()
+        #expect(try await found == 7)
+    }
+
+    @Test func anEventWaitThatCannotBeSatisfiedFailsTheTestWithinItsBound() async {
+        let recorder = EventRecorder()
+        let ended = await finishes(within: .seconds(10)) {
+            await withKnownIssue {
+                #expect(await recorder.waitFor(1, within: .milliseconds(50)).isEmpty)
+            }
+        }
+        #expect(ended)
+    }
+
+    @Test func aSleeperWaitThatCannotBeSatisfiedFailsTheTestWithinItsBound() async {
+        let clock = TestClock()
+        let ended = await finishes(within: .seconds(10)) {
+            await withKnownIssue { await clock.waitForSleepers(within: .milliseconds(50)) { _ in false } }
+        }
+        #expect(ended)
+    }
+}
+
+/// A value shared with a waiting task.
+private final class Cell: Sendable {
+    let value = Mutex<Int?>(nil)
 }

@@ -2,7 +2,10 @@ import Lifecycle
 import TestSupport
 import Testing
 
-@Suite("DockerEngineRuntime exec against the real engine", .enabled(if: DockerFixture.enabled), .serialized)
+@Suite(
+    "DockerEngineRuntime exec against the real engine", .enabled(if: DockerFixture.enabled), .serialized,
+    .tags(.docker), .outsideUnitLane
+)
 struct DockerEngineRuntimeExecTests {
     /// Creates a `sleep 3600` container from the test image, started unless told otherwise, and removes it after.
     static func withContainer(

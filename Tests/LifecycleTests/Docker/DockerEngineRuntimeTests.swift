@@ -2,7 +2,9 @@ import Lifecycle
 import TestSupport
 import Testing
 
-@Suite("DockerEngineRuntime against the real engine", .enabled(if: DockerFixture.enabled), .serialized)
+@Suite(
+    "DockerEngineRuntime against the real engine", .enabled(if: DockerFixture.enabled), .serialized, .tags(.docker),
+    .outsideUnitLane)
 struct DockerEngineRuntimeTests {
     @Test func negotiatesTheAPIVersion() async throws {
         try await DockerFixture.withRuntime { runtime in

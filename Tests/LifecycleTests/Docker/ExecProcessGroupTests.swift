@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Lifecycle
@@ -13,7 +14,7 @@ struct ExecProcessGroupTests {
         #expect(ExecProcessGroup.processGroup(ofStat: "garbage") == nil)
     }
 
-    @Test func aProcessOutsideTheContainersCgroupIsNeverSignalled() throws {
+    @Test(.tags(.process), .outsideUnitLane) func aProcessOutsideTheContainersCgroupIsNeverSignalled() throws {
         // A real process of this host: the container's id is not in its cgroup, so it must be left running.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sleep")

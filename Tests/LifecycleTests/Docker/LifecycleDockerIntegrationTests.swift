@@ -2,7 +2,7 @@ import Lifecycle
 import TestSupport
 import Testing
 
-@Suite("Lifecycle against the real engine", .enabled(if: DockerFixture.enabled))
+@Suite("Lifecycle against the real engine", .enabled(if: DockerFixture.enabled), .tags(.docker), .outsideUnitLane)
 struct LifecycleDockerIntegrationTests {
     /// A container that ignores nothing: docker-init as PID 1, so stops take milliseconds. It is an operator's
     /// container that opted in to Dormouse.

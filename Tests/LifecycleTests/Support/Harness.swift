@@ -2,6 +2,7 @@ import Lifecycle
 import LifecycleTestKit
 import Logging
 import TestSupport
+import Testing
 
 /// Builds controllers on an in-memory engine with a test clock, and runs the event monitor for a test.
 struct Harness {

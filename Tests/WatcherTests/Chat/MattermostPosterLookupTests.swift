@@ -1,4 +1,5 @@
 import Foundation
+import InMemoryLogging
 import Logging
 import TestSupport
 import Testing
@@ -125,8 +126,8 @@ struct MattermostPosterLookupTests {
                 }
             }
             #expect(errors.count == 3)
-            #expect(logs.all.contains { $0.level == .debug && $0.metadata["chat.post_id"] == post.id })
-            #expect(logs.all.contains { $0.metadata["http.status"] == "429" })
+            #expect(logs.entries.contains { $0.level == .debug && $0.text("chat.post_id") == post.id })
+            #expect(logs.entries.contains { $0.text("http.status") == "429" })
             #expect(!logs.lines.isEmpty)
             #expect(!logs.lines.contains { $0.contains(mattermostTestToken) })
         }

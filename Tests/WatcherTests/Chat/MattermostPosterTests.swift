@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import InMemoryLogging
 import Logging
 import TestSupport
 import Testing
@@ -12,7 +13,7 @@ struct MattermostPosterTests {
     func withPoster(
         token: String = mattermostTestToken, requestTimeout: Duration = .seconds(60),
         now: @escaping @Sendable () -> Date = { Date() },
-        _ body: (MattermostFake, MattermostPoster, InMemoryLogHandler.Store) async throws -> Void
+        _ body: (MattermostFake, MattermostPoster, InMemoryLogHandler) async throws -> Void
     ) async throws {
         try await withMattermostPoster(token: token, requestTimeout: requestTimeout, now: now, body)
     }

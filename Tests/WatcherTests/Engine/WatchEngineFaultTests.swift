@@ -1,4 +1,5 @@
 import Foundation
+import InMemoryLogging
 import Logging
 import Synchronization
 import TestSupport
@@ -45,8 +46,8 @@ import Testing
         guardTask.cancel()
         #expect(!unblocked.withLock { $0 }, "the engine blocked on the FIFO")
         #expect(await harness.recorder.updates.allSatisfy { $0.key != "claude:fifo" })
-        let warnings = logs.all.filter { $0.message == "Ignoring a session file that is not a regular file" }
-        #expect(warnings.map { $0.metadata["file.path"] } == [fifo])
+        let warnings = logs.entries.filter { $0.message == "Ignoring a session file that is not a regular file" }
+        #expect(warnings.map { $0.text("file.path") } == [fifo])
     }
 
     @Test func twoThousandNewSessionsAtOnceAreAllShownToASlowSubscriber() async throws {

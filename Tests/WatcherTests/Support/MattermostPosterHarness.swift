@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import InMemoryLogging
 import Logging
 import TestSupport
 import Watcher
@@ -14,7 +15,7 @@ let mattermostTestToken = "tok-SECRET-4f9a2c"
 func withMattermostPoster(
     token: String = mattermostTestToken, requestTimeout: Duration = .seconds(60),
     now: @escaping @Sendable () -> Date = { Date() },
-    _ body: (MattermostFake, MattermostPoster, InMemoryLogHandler.Store) async throws -> Void
+    _ body: (MattermostFake, MattermostPoster, InMemoryLogHandler) async throws -> Void
 ) async throws {
     let (logger, logs) = InMemoryLogHandler.logger(label: "mattermost-test")
     let client = MattermostPoster.makeHTTPClient()

@@ -1,5 +1,7 @@
 import Foundation
 import Synchronization
+import TestSupport
+import Testing
 import Watcher
 
 /// An in-memory `ChatPoster` for relay unit tests: keeps posts, records every call, fails on a script, and
@@ -23,10 +25,10 @@ final class RecordingPoster: ChatPoster, Sendable {
         var outage: ChatError?
         var connectionRefusal: ChatError?
         var nextID = 0
-        var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let state = Mutex(State())
+    private let changes = ChangeSignal()
     let maxMessageCharacters: Int
 
     init(maxMessageCharacters: Int = 16000) {
@@ -46,16 +48,12 @@ final class RecordingPoster: ChatPoster, Sendable {
     func deletePost(_ id: String) { _ = state.withLock { $0.posts.removeValue(forKey: id) } }
     func seed(_ post: ChatPost) { state.withLock { $0.posts[post.id] = post } }
 
-    /// Returns once at least `count` calls were made in total.
-    func waitForCalls(_ count: Int) async {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state in
-                if state.calls.count >= count { return true }
-                state.waiters.append((count, continuation))
-                return false
-            }
-            if done { continuation.resume() }
-        }
+    /// Returns once at least `count` calls were made in total; when they were not within `limit`, the test fails
+    /// at the caller's line.
+    func waitForCalls(
+        _ count: Int, within limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation
+    ) async {
+        _ = await changes.expect(within: limit, sourceLocation: sourceLocation) { calls.count >= count ? () : nil }
     }
 
     /// Not recorded as a call: relay tests count the requests that carry posts.
@@ -108,15 +106,11 @@ final class RecordingPoster: ChatPoster, Sendable {
     }
 
     private func record(_ call: Call) throws(ChatError) {
-        let (failure, ready) = state.withLock { state in
+        let failure = state.withLock { state in
             state.calls.append(call)
-            let count = state.calls.count
-            let ready = state.waiters.filter { $0.count <= count }.map(\.continuation)
-            state.waiters.removeAll { $0.count <= count }
-            let failure = state.outage ?? (state.failures.isEmpty ? nil : state.failures.removeFirst())
-            return (failure, ready)
+            return state.outage ?? (state.failures.isEmpty ? nil : state.failures.removeFirst())
         }
-        ready.forEach { $0.resume() }
+        changes.notify()
         if let failure { throw failure }
     }
 }

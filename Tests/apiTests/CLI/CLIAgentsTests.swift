@@ -1,10 +1,11 @@
 import Foundation
 import HummingbirdTesting
 import Registry
+import TestSupport
 import Testing
 
 /// `dormouse agents ...`, run as the built binary against a server on loopback.
-@Suite("CLI agents")
+@Suite("CLI agents", .tags(.process), .outsideUnitLane)
 struct CLIAgentsTests {
     @Test func createListShowUpdateAndDelete() async throws {
         try await TestApp(allowsHostAgents: true).run { client in

@@ -3,10 +3,11 @@ import HummingbirdTesting
 import Lifecycle
 import Logging
 import Registry
+import TestSupport
 import Testing
 
 /// The CLI's exit statuses, `--help` of every command, and `db prune`, run as the built binary.
-@Suite("CLI errors")
+@Suite("CLI errors", .tags(.process), .outsideUnitLane)
 struct CLIErrorTests {
     @Test func serverErrorsBecomeExitStatusesWithTheProblemDetail() async throws {
         try await TestApp().run { client in

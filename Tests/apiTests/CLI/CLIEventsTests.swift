@@ -11,7 +11,7 @@ import Testing
 @testable import DormouseClient
 
 /// `dormouse events`, run as the built binary: the history, and `--follow` resuming after a server restart.
-@Suite("CLI events", .serialized)
+@Suite("CLI events", .serialized, .tags(.process), .outsideUnitLane)
 struct CLIEventsTests {
     static let agent =
         #"{"name":"w1","mode":"container","container":{"image":"busybox"},"dispatch":{"type":"exec","argv":["x"]}}"#
@@ -79,10 +79,8 @@ struct CLIEventsTests {
 /// The built `dormouse` running in the background, its standard output collected line by line.
 final class FollowingProcess: Sendable {
     private let process: Process
-    private let state = Mutex<
-        (lines: [String], pending: String, waiters: [(Int, CheckedContinuation<[String], Never>)])
-    >(
-        ([], "", []))
+    private let state = Mutex<(lines: [String], pending: String)>(([], ""))
+    private let changes = ChangeSignal()
 
     init(_ arguments: [String], port: Int) throws {
         guard let binary = CLIProcess.binary else { throw CLIProcessError("the dormouse binary is not built") }
@@ -106,35 +104,26 @@ final class FollowingProcess: Sendable {
     }
 
     private func receive(_ text: String) {
-        let ready = state.withLock { state -> [(CheckedContinuation<[String], Never>, [String])] in
+        state.withLock { state in
             state.pending += text
             while let end = state.pending.firstIndex(of: "\n") {
                 state.lines.append(String(state.pending[..<end]))
                 state.pending.removeSubrange(...end)
             }
-            let count = state.lines.count
-            let lines = state.lines
-            var ready: [(CheckedContinuation<[String], Never>, [String])] = []
-            state.waiters.removeAll { waiter in
-                guard waiter.0 <= count else { return false }
-                ready.append((waiter.1, lines))
-                return true
-            }
-            return ready
         }
-        for (continuation, lines) in ready { continuation.resume(returning: lines) }
+        changes.notify()
     }
 
-    /// Every line printed, once there are at least `count`.
-    func lines(_ count: Int) async -> [String] {
-        await withCheckedContinuation { continuation in
-            let lines = state.withLock { state -> [String]? in
-                if state.lines.count >= count { return state.lines }
-                state.waiters.append((count, continuation))
-                return nil
-            }
-            if let lines { continuation.resume(returning: lines) }
-        }
+    /// Every line printed, once there are at least `count`; when there are not within `limit`, the test fails at
+    /// the caller's line and the lines so far are returned.
+    func lines(
+        _ count: Int, within limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation
+    ) async -> [String] {
+        let printed = { self.state.withLock { $0.lines } }
+        return await changes.expect(within: limit, sourceLocation: sourceLocation) {
+            let lines = printed()
+            return lines.count >= count ? lines : nil
+        } ?? printed()
     }
 
     /// Sends SIGTERM without waiting (for `defer`); `stopAndWait` when the process must be gone.

@@ -1,10 +1,11 @@
 import Foundation
 import HummingbirdTesting
 import Registry
+import TestSupport
 import Testing
 
 /// `dormouse dispatch` and `dormouse tasks ...`, run as the built binary against a server on loopback.
-@Suite("CLI tasks")
+@Suite("CLI tasks", .tags(.process), .outsideUnitLane)
 struct CLITasksTests {
     @Test func dispatchWithWaitShowsTheResult() async throws {
         try await TestApp().run { client in

@@ -9,7 +9,7 @@ import Testing
 
 /// `dormouse watch` run as the built binary: the foreground daemon, and `start`/`status`/`stop` of a background
 /// instance with a PID file. Mattermost is a closed loopback port: the daemon must start and stay up anyway.
-@Suite("CLI watch", .serialized)
+@Suite("CLI watch", .serialized, .tags(.process), .outsideUnitLane)
 struct CLIWatchTests {
     static let token = "mm-T0KEN-never-printed"
 

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import Synchronization
+import TestSupport
+import Testing
 import Watcher
 
 @testable import WatchDaemon
@@ -34,34 +36,24 @@ struct UnreachableChatPoster: ChatPoster {
 
 /// Keeps every worker wake delivered to it and lets a test await the n-th one.
 final class WakeRecorder: Sendable {
-    private let state = Mutex<(wakes: [WorkerWake], waiters: [(Int, CheckedContinuation<[WorkerWake], Never>)])>(
-        ([], []))
+    private let recorded = Mutex<[WorkerWake]>([])
+    private let changes = ChangeSignal()
 
     func record(_ wake: WorkerWake) {
-        let ready = state.withLock { state -> [(CheckedContinuation<[WorkerWake], Never>, [WorkerWake])] in
-            state.wakes.append(wake)
-            let wakes = state.wakes
-            var ready: [(CheckedContinuation<[WorkerWake], Never>, [WorkerWake])] = []
-            state.waiters.removeAll { waiter in
-                guard waiter.0 <= wakes.count else { return false }
-                ready.append((waiter.1, wakes))
-                return true
-            }
-            return ready
-        }
-        for (continuation, wakes) in ready { continuation.resume(returning: wakes) }
+        recorded.withLock { $0.append(wake) }
+        changes.notify()
     }
 
-    /// Every wake so far, once there are at least `count`.
-    func wakes(_ count: Int) async -> [WorkerWake] {
-        await withCheckedContinuation { continuation in
-            let wakes = state.withLock { state -> [WorkerWake]? in
-                if state.wakes.count >= count { return state.wakes }
-                state.waiters.append((count, continuation))
-                return nil
-            }
-            if let wakes { continuation.resume(returning: wakes) }
-        }
+    /// Every wake so far, once there are at least `count`; when there are not within `limit`, the test fails at
+    /// the caller's line and the wakes so far are returned.
+    func wakes(
+        _ count: Int, within limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation
+    ) async -> [WorkerWake] {
+        let wakes = { self.recorded.withLock { $0 } }
+        return await changes.expect(within: limit, sourceLocation: sourceLocation) {
+            let all = wakes()
+            return all.count >= count ? all : nil
+        } ?? wakes()
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 
 /// The built `dormouse watch` binary end to end: Claude Code transcripts in a temporary folder, the Mattermost
 /// fake on loopback, and SIGTERM as systemd sends it.
-@Suite("Watch daemon process", .serialized)
+@Suite("Watch daemon process", .serialized, .tags(.process), .outsideUnitLane)
 struct WatchDaemonProcessTests {
     static let prompt = #"{"type":"user","message":{"role":"user","content":"build the release"}}"#
     static let reply =

@@ -1,12 +1,14 @@
 import Foundation
 import NIOCore
+import TestSupport
 import Testing
 
 /// `dormouse serve` in a child process with few descriptors, filled up with idle connections. CPU and
 /// recovery times are printed, not asserted: they depend on the machine's load.
 @Suite(
     "Open files used up", .serialized, .timeLimit(.minutes(2)),
-    .enabled(if: LimitedServerProcess.isAvailable, "needs /usr/bin/prlimit, /proc and the built binary"))
+    .enabled(if: LimitedServerProcess.isAvailable, "needs /usr/bin/prlimit, /proc and the built binary"),
+    .tags(.process), .outsideUnitLane)
 struct FileDescriptorExhaustionTests {
     static let openFiles = 128
 

@@ -9,7 +9,9 @@ import Testing
 
 /// The whole story against the real engine: a lazy agent on the test image, exec dispatch, idle stop,
 /// counters and audit rows, a restart, delete and re-create, and 50 concurrent dispatches.
-@Suite("Dispatch against the real engine", .enabled(if: DockerFixture.enabled), .serialized)
+@Suite(
+    "Dispatch against the real engine", .enabled(if: DockerFixture.enabled), .serialized, .tags(.docker),
+    .outsideUnitLane)
 struct DockerDispatchTests {
     static func agent(_ name: String, container: String, extra: String = "") -> String {
         """

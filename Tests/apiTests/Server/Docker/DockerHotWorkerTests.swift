@@ -5,7 +5,9 @@ import TestSupport
 import Testing
 
 /// A hot worker Dormouse created stays up: the engine restarts it when it exits on its own.
-@Suite("Hot workers against the real engine", .enabled(if: DockerFixture.enabled), .serialized)
+@Suite(
+    "Hot workers against the real engine", .enabled(if: DockerFixture.enabled), .serialized, .tags(.docker),
+    .outsideUnitLane)
 struct DockerHotWorkerTests {
     // The time limit guards against a hang waiting for an event that never comes; nothing waits on a timer.
     @Test(.timeLimit(.minutes(1)))

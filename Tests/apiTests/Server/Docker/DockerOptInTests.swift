@@ -7,7 +7,9 @@ import Testing
 
 /// Only containers that opted in, against the real engine: a container of someone else's, without
 /// `dev.dormouse.enable=true`, is refused when an agent names it and at every start, and nothing runs in it.
-@Suite("Opt-in label against the real engine", .enabled(if: DockerFixture.enabled), .serialized)
+@Suite(
+    "Opt-in label against the real engine", .enabled(if: DockerFixture.enabled), .serialized, .tags(.docker),
+    .outsideUnitLane)
 struct DockerOptInTests {
     static func agent(_ name: String, container: String) -> String {
         """

@@ -6,7 +6,9 @@ import Testing
 
 /// A payload reaches a real worker byte for byte: an exec worker in a container of the test image prints
 /// `DORMOUSE_PAYLOAD` back, and the output must be the payload exactly as it was sent.
-@Suite("Byte-exact payloads against the real engine", .enabled(if: DockerFixture.enabled), .serialized)
+@Suite(
+    "Byte-exact payloads against the real engine", .enabled(if: DockerFixture.enabled), .serialized, .tags(.docker),
+    .outsideUnitLane)
 struct DockerPayloadTests {
     @Test func anExecWorkerReceivesThePayloadExactlyAsSent() async throws {
         let container = DockerFixture.uniqueName("payload")

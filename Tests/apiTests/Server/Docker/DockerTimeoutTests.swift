@@ -5,7 +5,9 @@ import TestSupport
 import Testing
 
 /// A task that outlives `dispatch.timeout_s` is recorded as timed out and its processes do not run on.
-@Suite("Dispatch timeouts against the real engine", .enabled(if: DockerFixture.enabled), .serialized)
+@Suite(
+    "Dispatch timeouts against the real engine", .enabled(if: DockerFixture.enabled), .serialized, .tags(.docker),
+    .outsideUnitLane)
 struct DockerTimeoutTests {
     // The time limit guards against a hang waiting for an engine event; the timeout itself is the test clock's.
     @Test(.timeLimit(.minutes(1)))

@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdTesting
+import InMemoryLogging
 import Logging
 import TestSupport
 import Testing
@@ -26,9 +27,9 @@ struct InternalErrorTests {
                 let body = String(buffer: response.body)
                 #expect(!body.contains("s3cr3t") && !body.contains("secret.sqlite"))
                 let id = try #require(body.firstMatch(of: /request id ([0-9a-f]{16})/)?.1)
-                let logged = try #require(store.all.first { $0.message == "request failed" })
-                #expect(logged.metadata["http.request_id"] == String(id))
-                #expect(logged.metadata["error"]?.contains("token=s3cr3t") == true)
+                let logged = try #require(store.entries.first { $0.message == "request failed" })
+                #expect(logged.text("http.request_id") == String(id))
+                #expect(logged.text("error")?.contains("token=s3cr3t") == true)
             }
         }
     }

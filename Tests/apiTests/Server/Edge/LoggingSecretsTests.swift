@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import InMemoryLogging
 import Logging
 import TestSupport
 import Testing
@@ -33,12 +34,12 @@ struct LoggingSecretsTests {
             for secret in ["full-token-0815", token, "payload-secret-1234", "env-secret-4711", "env-secret-2"] {
                 #expect(!lines.contains { $0.contains(secret) }, "\(secret) was logged")
             }
-            let requests = store.all.filter { $0.message == "request" }
-            let events = try #require(requests.first { $0.metadata["http.path"] == "/events" })
-            #expect(events.metadata["http.method"] == "GET")
-            #expect(events.metadata["http.status"] == "200")
-            #expect(events.metadata["http.duration_ms"].flatMap(Double.init) != nil)
-            #expect(requests.contains { $0.metadata["http.path"] == "/agents" && $0.metadata["http.status"] == "201" })
+            let requests = store.entries.filter { $0.message == "request" }
+            let events = try #require(requests.first { $0.text("http.path") == "/events" })
+            #expect(events.text("http.method") == "GET")
+            #expect(events.text("http.status") == "200")
+            #expect(events.text("http.duration_ms").flatMap(Double.init) != nil)
+            #expect(requests.contains { $0.text("http.path") == "/agents" && $0.text("http.status") == "201" })
         }
     }
 }

@@ -65,7 +65,7 @@ struct HostAgentsTests {
         }
     }
 
-    @Test func aHostCommandDoesNotSeeTheServersEnvironment() async throws {
+    @Test(.tags(.process), .outsideUnitLane) func aHostCommandDoesNotSeeTheServersEnvironment() async throws {
         let secret = "secret-\(UUID().uuidString)"
         setenv("DORMOUSE_API_TOKEN", secret, 1)
         setenv("MM_BOT_TOKEN", secret, 1)
@@ -90,7 +90,7 @@ struct HostAgentsTests {
         }
     }
 
-    @Test func aHostCommandStartsWithNoSignalBlocked() async throws {
+    @Test(.tags(.process), .outsideUnitLane) func aHostCommandStartsWithNoSignalBlocked() async throws {
         try await TestApp(allowsHostAgents: true).run { client in
             // Before the fix the shell inherited a mask blocking SIGCHLD and waited for `true` forever.
             let agent =
@@ -105,7 +105,7 @@ struct HostAgentsTests {
         }
     }
 
-    @Test func aTimedOutHostCommandLeavesNoChildBehind() async throws {
+    @Test(.tags(.process), .outsideUnitLane) func aTimedOutHostCommandLeavesNoChildBehind() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
