@@ -5,7 +5,7 @@ import NIOCore
 import TestSupport
 import Testing
 
-@testable import api
+@testable import DormouseClient
 
 /// `dormouse events --follow` against a server that is not there: each attempt fails at once and the stream
 /// reconnects at its own pace; and the open's deadline ends with the answer's head, not with the stream.
@@ -15,8 +15,8 @@ struct CLIStreamConnectTests {
     static let closed = "http://127.0.0.1:1"
 
     @Test func openingAStreamOnAClosedPortFailsWithinABound() async throws {
-        let http = CLIClient.makeHTTPClient()
-        let client = CLIClient(http: http, baseURL: Self.closed, token: nil)
+        let http = ServerClient.makeHTTPClient()
+        let client = ServerClient(http: http, baseURL: Self.closed, token: nil)
         let ended = await finishes(within: .seconds(3)) {
             await #expect(throws: CLIError.self) { _ = try await client.openStream("/events") }
         }
@@ -25,9 +25,9 @@ struct CLIStreamConnectTests {
     }
 
     @Test func aFollowedStreamReconnectsToAClosedPortAtItsOwnPace() async throws {
-        let http = CLIClient.makeHTTPClient()
+        let http = ServerClient.makeHTTPClient()
         var stream = ReconnectingEventStream(
-            client: CLIClient(http: http, baseURL: Self.closed, token: nil), path: "/events",
+            client: ServerClient(http: http, baseURL: Self.closed, token: nil), path: "/events",
             firstBackoff: .milliseconds(250), maxBackoff: .seconds(1))
         let delays = Delays()
         stream.sleep = { delays.record($0) }
@@ -65,8 +65,8 @@ struct CLIStreamConnectTests {
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { server in
-            let http = CLIClient.makeHTTPClient()
-            let client = CLIClient(http: http, baseURL: "http://127.0.0.1:\(try #require(server.port))", token: nil)
+            let http = ServerClient.makeHTTPClient()
+            let client = ServerClient(http: http, baseURL: "http://127.0.0.1:\(try #require(server.port))", token: nil)
             var reader = EventStreamReader()
             var items: [EventStreamReader.Item] = []
             do {
