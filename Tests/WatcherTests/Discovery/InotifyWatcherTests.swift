@@ -32,7 +32,10 @@ import Testing
         try append(Data("{}\n".utf8), to: path)
         let written = await changes(of: watcher) { $0.written.contains(path) }
         #expect(written == .init(written: [path], needsRescan: false))
-        #expect(watcher.takeChanges() == .init())
+        // The write's modify and close events can arrive in two reads: a late one names the same file again,
+        // never another file and never a rescan.
+        let late = watcher.takeChanges()
+        #expect(late.written.isSubset(of: [path]) && !late.needsRescan)
     }
 
     @Test func createdMovedAndDeletedEntriesAskForARescan() async throws {

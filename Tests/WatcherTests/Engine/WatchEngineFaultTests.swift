@@ -23,17 +23,18 @@ import Testing
         let fifo = harness.session("fifo")
         #expect(mkfifo(fifo, 0o644) == 0)
         // Before the fix the engine's open() waited for a writer forever; past this guard one is made (the
-        // open then returns) so the test fails instead of hanging.
+        // open then returns) so the test fails instead of hanging. The guard is long because in the full suite,
+        // on two loaded cores, the passes below take seconds each (28 s in all was seen).
         let unblocked = Mutex(false)
         let guardTask = Task.detached {
-            guard (try? await Task.sleep(for: .seconds(20))) != nil else { return }
+            guard (try? await Task.sleep(for: .seconds(90))) != nil else { return }
             unblocked.withLock { $0 = true }
             let writer = open(fifo, O_WRONLY | O_NONBLOCK)
             if writer >= 0 { close(writer) }
         }
         let lines = try Fixtures.lines(Fixtures.claudeShort)
         try append(lines: [lines[3]], to: harness.session("real"))
-        let shown = await harness.recorder.first(timeout: .seconds(10)) {
+        let shown = await harness.recorder.first(timeout: .seconds(30)) {
             $0.key == "claude:real" && $0.snapshot.state.activity.count == 1
         }
         #expect(shown != nil, "a FIFO among the transcripts stopped the other sessions from being shown")
