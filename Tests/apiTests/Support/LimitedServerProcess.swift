@@ -32,16 +32,30 @@ struct LimitedServerProcess: Sendable {
             "LOG_LEVEL": "error",
         ].merging(variables) { _, given in given }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        // Kept, so a failing test can show why the server ended (LOG_LEVEL=error: only errors are written).
+        FileManager.default.createFile(atPath: folder.appendingPathComponent("stderr.log").path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: folder.appendingPathComponent("stderr.log"))
         try process.run()
         let server = LimitedServerProcess(process: process, port: port, folder: folder)
         // Readiness of another process: ask until it answers.
         for _ in 0..<400 {
-            if let answer = try? await server.health(), answer.hasPrefix("HTTP/1.1 200") { return server }
+            if let answer = try? await server.health(), answer.hasPrefix("HTTP/1.1 200") {
+                // Another test's server may hold the port this one could not bind: the answer is not ours then.
+                guard process.isRunning else {
+                    throw CLIProcessError("dormouse serve exited at start: \(server.errorOutput)")
+                }
+                return server
+            }
             try await Task.sleep(for: .milliseconds(25))
         }
         server.stop()
-        throw CLIProcessError("dormouse serve did not answer on port \(port)")
+        throw CLIProcessError("dormouse serve did not answer on port \(port): \(server.errorOutput)")
+    }
+
+    /// What the server wrote to its standard error (errors only), for failure messages.
+    var errorOutput: String {
+        let text = (try? String(contentsOf: folder.appendingPathComponent("stderr.log"), encoding: .utf8)) ?? ""
+        return text.isEmpty ? "(nothing on stderr)" : String(text.suffix(2_000))
     }
 
     /// `GET /health` on a new connection: the whole answer, once the server has sent it and closed.
