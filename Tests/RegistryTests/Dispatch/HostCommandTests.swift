@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Registry
@@ -9,7 +10,7 @@ import Testing
 
 /// Host commands run as real processes: a clean environment, stdin, combined and capped output, exit codes,
 /// a process group of their own killed on cancellation or when the leader exits, and no signal blocked.
-@Suite("Host command")
+@Suite("Host command", .tags(.process), .outsideUnitLane)
 struct HostCommandTests {
     static let variables = ["DORMOUSE_PAYLOAD": "p", "DORMOUSE_TASK_ID": "t1", "DORMOUSE_AGENT": "a"]
 
