@@ -1,7 +1,7 @@
 import Foundation
 
 /// Persists each open status box's post as one JSON file beside the tail offsets, replaced atomically
-/// (`Data.write` with `.atomic`). Blocking file I/O: the relay calls it on its blocking-I/O executor.
+/// (`StateFile`). Blocking file I/O: the relay calls it on its blocking-I/O executor.
 struct PostStore: Sendable {
     /// Where one session's status post lives.
     struct Record: Sendable, Codable, Equatable {
@@ -26,19 +26,12 @@ struct PostStore: Sendable {
     let url: URL
 
     func load() -> Loaded {
-        guard let data = try? Data(contentsOf: url),
-            let records = try? JSONDecoder().decode([String: Record].self, from: data)
-        else { return .lost }
-        return .records(records)
+        StateFile.read([String: Record].self, from: url).map(Loaded.records) ?? .lost
     }
 
     func save(_ records: [String: Record]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         do {
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try encoder.encode(records).write(to: url, options: .atomic)
+            try StateFile.write(records, to: url)
         } catch {
             throw WatcherError.stateUnwritable(path: url.path, reason: "\(error)")
         }

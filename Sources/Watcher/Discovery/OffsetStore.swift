@@ -1,6 +1,6 @@
 import Foundation
 
-/// Persists tail offsets as one JSON file, replaced atomically (`Data.write` with `.atomic`). Blocking file I/O:
+/// Persists tail offsets as one JSON file, replaced atomically (`StateFile`). Blocking file I/O:
 /// the engine calls it on its blocking-I/O executor.
 package struct OffsetStore: Sendable {
     /// A persisted position in one transcript.
@@ -22,18 +22,13 @@ package struct OffsetStore: Sendable {
 
     /// The stored offsets by transcript path; empty when the file is absent or unreadable.
     package func load() -> [String: Entry] {
-        guard let data = try? Data(contentsOf: url) else { return [:] }
-        return (try? JSONDecoder().decode([String: Entry].self, from: data)) ?? [:]
+        StateFile.read([String: Entry].self, from: url) ?? [:]
     }
 
     /// Replaces the stored offsets.
     package func save(_ entries: [String: Entry]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         do {
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try encoder.encode(entries).write(to: url, options: .atomic)
+            try StateFile.write(entries, to: url)
         } catch {
             throw WatcherError.offsetsUnwritable(path: url.path, reason: "\(error)")
         }
