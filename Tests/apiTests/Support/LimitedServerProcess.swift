@@ -33,8 +33,9 @@ struct LimitedServerProcess: Sendable {
         ].merging(variables) { _, given in given }
         process.standardOutput = FileHandle.nullDevice
         // Kept, so a failing test can show why the server ended (LOG_LEVEL=error: only errors are written).
-        FileManager.default.createFile(atPath: folder.appendingPathComponent("stderr.log").path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: folder.appendingPathComponent("stderr.log"))
+        let errorLog = folder.appendingPathComponent("stderr.log")
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errorLog)
         try process.run()
         let server = LimitedServerProcess(process: process, port: port, folder: folder)
         // Readiness of another process: ask until it answers.
