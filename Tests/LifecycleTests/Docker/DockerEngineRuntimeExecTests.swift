@@ -71,7 +71,10 @@ struct DockerEngineRuntimeExecTests {
             #expect(result.exitCode == 0)
             #expect(result.outputTruncated)
             #expect(result.output.utf8.count == 1000)
-            #expect(result.output.hasPrefix("y\ny\n"))
+            // The engine copies stdout and stderr on their own: the "done" line may be forwarded before the
+            // stdout it followed (seen once in a clean-clone CI run), so it may lead the kept bytes.
+            let kept = result.output.hasPrefix("done\n") ? String(result.output.dropFirst(5)) : result.output
+            #expect(kept.hasPrefix("y\ny\n"))
         }
     }
 
