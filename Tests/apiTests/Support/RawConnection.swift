@@ -47,10 +47,15 @@ final class RawConnection {
         try await outbound.write(ByteBuffer(string: text))
     }
 
+    /// How long a read waits for the server before closing the connection from this side. Generous: in the first
+    /// seconds of a run every suite starts at once, and on two cores an in-process server once needed more than
+    /// ten seconds to answer its first request (CI, stop 21). A server that never answers still fails the test.
+    static let deadline: Duration = .seconds(40)
+
     /// Reads until `text` has been received or the server closes; returns whether `text` came. Past `limit` the
     /// connection is closed from this side, so a server that never answers fails the test instead of hanging it.
     @discardableResult
-    func read(until text: String, within limit: Duration = .seconds(10)) async -> Bool {
+    func read(until text: String, within limit: Duration = RawConnection.deadline) async -> Bool {
         _ = await withDeadline(limit) { while !self.received.contains(text), !self.isClosed { await self.readOnce() } }
         return received.contains(text)
     }
@@ -58,7 +63,7 @@ final class RawConnection {
     /// Reads until the server closes the connection; returns `false` if it has not within `limit` (the connection
     /// is then closed from this side).
     @discardableResult
-    func readToEnd(within limit: Duration = .seconds(10)) async -> Bool {
+    func readToEnd(within limit: Duration = RawConnection.deadline) async -> Bool {
         await withDeadline(limit) { while !self.isClosed { await self.readOnce() } }
     }
 

@@ -8,7 +8,7 @@ import Testing
 @testable import Server
 
 /// The header and idle timeouts and the connection cap, over real loopback sockets to the in-process server.
-@Suite("Connection timeouts and cap", .timeLimit(.minutes(1)))
+@Suite("Connection timeouts and cap", .timeLimit(.minutes(2)))
 struct ConnectionGuardTests {
     static func request(_ path: String, port: Int, close: Bool = false) -> String {
         "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\(close ? "Connection: close\r\n" : "")\r\n"
