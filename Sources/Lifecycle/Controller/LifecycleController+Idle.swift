@@ -56,7 +56,7 @@ extension LifecycleController {
             return
         }
         do {
-            try await runtime.stop(containerID ?? target.containerName, timeout: policy.stopGracePeriod)
+            try await backend.stop(workerID, grace: policy.stopGracePeriod)
             logger.info(
                 "container stopped",
                 metadata: ["lifecycle.idle_seconds": "\(idle.seconds)", "lifecycle.trigger": "\(stopTrigger)"])

@@ -1,11 +1,11 @@
 import Logging
 
-/// Reconciling: adopting the engine's state of the container, and reporting a transition nobody reported (a
+/// Reconciling: adopting the engine's state of the worker, and reporting a transition nobody reported (a
 /// start or stop cut short by a kill, a stop the engine made on its own) so start and stop counts pair up.
 extension LifecycleController {
-    /// Reads the container's state from the engine and adopts it (on boot, after an engine reconnect, or when
-    /// a container Dormouse does not follow yet starts under the name): a running container becomes `running`
-    /// (and idles out if lazy), a vanished one `stopped`. A container this instance may not drive is ignored.
+    /// Reads the worker's state from the engine and adopts it (on boot, after an engine reconnect, or when
+    /// a worker Dormouse does not follow yet starts under the name): a running worker becomes `running`
+    /// (and idles out if lazy), a vanished one `stopped`. A worker this instance may not drive is ignored.
     /// When the state differs from the last transition reported, the difference is reported with the
     /// `reconcile` trigger.
     package func reconcile() async {
@@ -13,25 +13,25 @@ extension LifecycleController {
         let epoch = stateEpoch
         let readAt = wallClock.nanosecondsSinceEpoch
         do {
-            let status = try await runtime.inspect(containerID ?? target.containerName)
+            let status = try await backend.inspect(workerID)
             // A start or stop of Dormouse's, under way or begun meanwhile, reports its own outcome; an event that
             // came meanwhile is newer than this reading.
             guard epoch == stateEpoch, !isTransitioning else { return }
             // Older events (replayed after a reconnect) are in this reading already: they must not undo it.
             eventsSince = max(eventsSince, readAt)
             guard isOurs(status) else {
-                if machine.phase == .running, status.id != containerID { apply(machine.containerExited()) }
+                if machine.phase == .running, status.id != workerID { apply(machine.containerExited()) }
                 return
             }
-            adopt(status)
+            adopt(id: status.id)
             apply(status.isRunning ? machine.containerStartedExternally() : machine.containerExited())
         } catch let error as ContainerRuntimeError where error.isNotFound {
             guard epoch == stateEpoch, !isTransitioning else { return }
             eventsSince = max(eventsSince, readAt)
-            containerID = nil
+            workerID = nil
             apply(machine.containerExited())
         } catch {
-            logger.warning("could not read container state", metadata: ["error": "\(error)"])
+            logger.warning("could not read worker state", metadata: ["error": "\(error)"])
             return
         }
         await reportUnreportedTransition()
@@ -43,7 +43,7 @@ extension LifecycleController {
         await reconcile()
     }
 
-    /// Reports the container's adopted state as a `reconcile` start or stop when it differs from the last
+    /// Reports the worker's adopted state as a `reconcile` start or stop when it differs from the last
     /// transition reported; nothing while a start or stop is under way (that one reports itself).
     func reportUnreportedTransition() async {
         guard let reported = reportedRunning, !retired else { return }

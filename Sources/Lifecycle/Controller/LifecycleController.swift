@@ -1,14 +1,13 @@
 import Logging
 import Synchronization
 
-/// Owns one instance's `InstanceStateMachine` and carries out its actions against the container runtime:
-/// single-flight starts, leases, the idle timer and idle stops, and events from the engine.
-package actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
+/// Owns one instance's `InstanceStateMachine` and carries out its actions through the instance's worker backend
+/// (a container, a Swarm service): single-flight starts, leases, the idle timer and idle stops, and the
+/// engine's events. Nothing here depends on which backend it is.
+package actor LifecycleController<C: Clock<Duration>>: WorkerEventObserver {
     package nonisolated let instance: String
-    package nonisolated let target: ContainerTarget
     package nonisolated let policy: LifecyclePolicy
-    let runtime: any ContainerRuntime
-    let monitor: ContainerEventMonitor
+    package nonisolated let backend: any WorkerBackend
     let clock: C
     let wallClock: WallClock
     let listener: any LifecycleEventListener
@@ -19,10 +18,11 @@ package actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
     }
     private nonisolated let publishedPhase = Mutex(InstanceStateMachine.Phase.stopped)
     var waiters: [CheckedContinuation<AcquireOutcome, any Error>] = []
-    var containerID: String?
-    /// Engine events older than this are reflected already: they belong to an earlier run of the container
+    /// The engine's id of the worker followed (container id, service id), once known.
+    var workerID: String?
+    /// Engine events older than this are reflected already: they belong to an earlier run of the worker
     /// (before the last start request) or came before its state was last read from the engine.
-    var eventsSince: ContainerEvent.Timestamp = 0
+    var eventsSince: EngineTimestamp = 0
     var idleSince: C.Instant?
     var idleDeadline: C.Instant?
     var idleGeneration: UInt64 = 0
@@ -44,15 +44,12 @@ package actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
     /// false after a `lazy_stop` or nothing): a different engine state found later is reported as a
     /// `reconcile` transition. Nil for an instance whose transitions are not recorded (nothing is reconciled).
     package init(
-        instance: String, target: ContainerTarget, policy: LifecyclePolicy, runtime: any ContainerRuntime,
-        monitor: ContainerEventMonitor, clock: C, wallClock: WallClock = .system,
+        instance: String, backend: any WorkerBackend, policy: LifecyclePolicy, clock: C, wallClock: WallClock = .system,
         listener: any LifecycleEventListener, lastRecordedRunning: Bool? = nil, logger: Logger
     ) {
         self.instance = instance
-        self.target = target
+        self.backend = backend
         self.policy = policy
-        self.runtime = runtime
-        self.monitor = monitor
         self.clock = clock
         self.wallClock = wallClock
         self.listener = listener
@@ -61,8 +58,24 @@ package actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
         self.logger = logger
         self.machine = InstanceStateMachine(mode: policy.mode)
         self.reportedRunning = lastRecordedRunning
-        monitor.attach(self, matching: [target.containerName])
+        backend.observe(self, ids: [])
     }
+
+    /// A controller of the container `target` on the engine `runtime`, whose events `monitor` routes.
+    package init(
+        instance: String, target: ContainerTarget, policy: LifecyclePolicy, runtime: any ContainerRuntime,
+        monitor: ContainerEventMonitor, clock: C, wallClock: WallClock = .system,
+        listener: any LifecycleEventListener, lastRecordedRunning: Bool? = nil, logger: Logger
+    ) {
+        self.init(
+            instance: instance,
+            backend: ContainerWorkerBackend(target: target, runtime: runtime, monitor: monitor, clock: clock),
+            policy: policy, clock: clock, wallClock: wallClock, listener: listener,
+            lastRecordedRunning: lastRecordedRunning, logger: logger)
+    }
+
+    /// The worker's name on its engine (container or service name).
+    package nonisolated var workerName: String { backend.workerName }
 
     /// The state machine's phase, readable without waiting for the actor (listing many agents).
     package nonisolated var phase: InstanceStateMachine.Phase { publishedPhase.withLock { $0 } }
@@ -70,7 +83,7 @@ package actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
     /// The live reading of the state machine.
     package var snapshot: LifecycleSnapshot {
         LifecycleSnapshot(
-            phase: machine.phase, inFlight: machine.inFlight, waiting: machine.waiting, containerID: containerID)
+            phase: machine.phase, inFlight: machine.inFlight, waiting: machine.waiting, workerID: workerID)
     }
 
     /// When the armed idle timer will stop the container; nil when no idle stop is armed. Set in the same actor
@@ -106,7 +119,7 @@ package actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
     /// deleted agent's counters never come back); the container is left as is (`removeManagedContainer`).
     package func shutdown() async {
         retired = true
-        monitor.detach(self)
+        backend.stopObserving()
         idleTimer?.cancel()
         transition?.cancel()
         idleDeadline = nil
@@ -165,18 +178,23 @@ package actor LifecycleController<C: Clock<Duration>>: ContainerEventObserver {
         await listener.receive(event)
     }
 
-    /// Whether this instance may drive the container: an operator's that opted in, or the one it created.
-    func isOurs(_ status: ContainerStatus) -> Bool {
-        target.refusal(of: status, for: instance) == nil
+    /// Whether this instance may drive the worker: an operator's that opted in, or the one it created.
+    func isOurs(_ status: WorkerStatus) -> Bool {
+        backend.refusal(of: status, for: instance) == nil
     }
 
-    func adopt(_ status: ContainerStatus) {
-        adopt(id: status.id)
-    }
-
+    /// Follows the worker with this id from now on.
     func adopt(id: String) {
-        guard containerID != id else { return }
-        containerID = id
-        monitor.attach(self, matching: [target.containerName, id])
+        guard workerID != id else { return }
+        workerID = id
+        backend.observe(self, ids: [id])
+    }
+
+    /// Where a task reaches the running worker; throws when it went away.
+    package func reach() async throws -> WorkerReach {
+        guard let workerID else {
+            throw ContainerRuntimeError.notFound("the agent's worker went away before the task reached it")
+        }
+        return try await backend.reach(workerID)
     }
 }

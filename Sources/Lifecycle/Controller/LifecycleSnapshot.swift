@@ -3,5 +3,6 @@ package struct LifecycleSnapshot: Sendable, Hashable {
     package var phase: InstanceStateMachine.Phase
     package var inFlight: Int
     package var waiting: Int
-    package var containerID: String?
+    /// The engine's id of the worker (container id, service id), once known.
+    package var workerID: String?
 }

@@ -103,7 +103,7 @@ extension AgentRegistry {
             logger.warning(
                 "could not remove the agent's container",
                 metadata: [
-                    "agent.name": "\(controller.instance)", "container.name": "\(controller.target.containerName)",
+                    "agent.name": "\(controller.instance)", "worker.name": "\(controller.workerName)",
                     "error": "\(error)",
                 ])
         }

@@ -25,28 +25,18 @@ struct Attempt: Sendable {
                 attempt.coldStart = lease.isColdStart
                 if case .cold(let wake) = lease { attempt.wake = wake }
             }
-            // The container the lease is on, as the controller checked it: never one that took the name since.
-            let container = try await leasedContainer(controller, definition: definition)
+            // The worker the lease is on, as the controller checked it: never one that took the name since.
+            let worker = try await controller?.reach()
             let seconds = definition.dispatch.timeoutSeconds
             attempt.outcome = .success(
                 try await withTimeout(seconds, clock: clock) {
-                    try await delivery.deliver(task, to: definition, container: container)
+                    try await delivery.deliver(task, to: definition, worker: worker)
                 })
         } catch {
             attempt.outcome = .failure(error)
         }
         if leased { await controller?.release() }
         return attempt
-    }
-
-    private static func leasedContainer<C: Clock<Duration>>(
-        _ controller: LifecycleController<C>?, definition: AgentDefinition
-    ) async throws -> String? {
-        guard let controller else { return definition.target?.containerName }
-        guard let id = await controller.snapshot.containerID else {
-            throw ContainerRuntimeError.notFound("the agent's container went away before the task reached it")
-        }
-        return id
     }
 
     private static func withTimeout<C: Clock<Duration>>(

@@ -30,33 +30,39 @@ package struct WorkerDelivery: Sendable {
     /// The largest payload an exec or command worker takes: Linux refuses longer environment strings.
     package static let environmentPayloadLimit = 128 * 1024 - 64
 
-    let runtime: any ContainerRuntime
     let httpClient: HTTPClient
     let logger: Logger
 
-    package init(runtime: any ContainerRuntime, httpClient: HTTPClient, logger: Logger) {
-        self.runtime = runtime
+    package init(httpClient: HTTPClient, logger: Logger) {
         self.httpClient = httpClient
         self.logger = logger
     }
 
-    /// Delivers `task` to `agent`'s worker; `container` names the running container for container agents.
-    func deliver(_ task: TaskRecord, to agent: AgentDefinition, container: String?) async throws -> Result {
+    /// Delivers `task` to `agent`'s worker; `worker` is where a container agent's running worker is reached.
+    func deliver(_ task: TaskRecord, to agent: AgentDefinition, worker: WorkerReach?) async throws -> Result {
         let payload = task.payload.workerText
         let environment = [
             "DORMOUSE_PAYLOAD": payload, "DORMOUSE_TASK_ID": task.id, "DORMOUSE_AGENT": agent.name,
         ]
         switch agent.dispatch {
         case .exec(let argv, _):
+            let worker = try Self.required(worker, for: agent)
             let request = ExecRequest(argv: argv, environment: environment, outputLimit: Self.outputLimit)
-            let result = try await runtime.exec(container ?? agent.name, request)
+            let result = try await worker.runtime.exec(worker.container, request)
             return Result(exitCode: result.exitCode, output: result.output, outputTruncated: result.outputTruncated)
         case .http(let port, let path, _):
-            return try await post(task, toContainer: container ?? agent.name, port: port, path: path)
+            return try await post(task, to: try Self.required(worker, for: agent), port: port, path: path)
         case .command(let argv, _):
             return try await HostCommand(argv: argv, environment: environment, stdin: payload)
                 .run(outputLimit: Self.outputLimit)
         }
+    }
+
+    private static func required(_ worker: WorkerReach?, for agent: AgentDefinition) throws -> WorkerReach {
+        guard let worker else {
+            throw ContainerRuntimeError.notFound("agent \(agent.name) has no worker to send the task to")
+        }
+        return worker
     }
 
     /// Checks that the payload can be handed to this agent's kind of worker.

@@ -51,7 +51,7 @@ struct LifecycleControllerEngineTests {
             let new = harness.runtime.addContainer(name: "worker", running: true)
             harness.runtime.emit(new, .start)
             await harness.monitor.waitUntilDelivered(harness.runtime.emittedCount)
-            #expect(await controller.snapshot.containerID == new)
+            #expect(await controller.snapshot.workerID == new)
             harness.runtime.externallyStop(new)
             await harness.monitor.waitUntilDelivered(harness.runtime.emittedCount)
             #expect(await controller.snapshot.phase == .stopped)

@@ -50,7 +50,7 @@ struct ManagedContainerTests {
             harness.runtime.emit(old, .destroy, name: "dormouse-worker")
             await harness.monitor.waitUntilDelivered(harness.runtime.emittedCount)
             #expect(await controller.snapshot.phase == .running)
-            #expect(await controller.snapshot.containerID == replacement.id)
+            #expect(await controller.snapshot.workerID == replacement.id)
             #expect(harness.recorder.types == ["lazy_start"])
         }
     }
@@ -79,7 +79,7 @@ struct ManagedContainerTests {
             await controller.reconcile()
             #expect(await controller.snapshot.phase == .running)
             #expect(harness.runtime.removeCount == 0)
-            #expect(await controller.snapshot.containerID == id)
+            #expect(await controller.snapshot.workerID == id)
         }
     }
 

@@ -43,7 +43,7 @@ struct OptInTests {
             try await harness.runtime.start(id)
             await harness.monitor.waitUntilDelivered(harness.runtime.emittedCount)
             #expect(await controller.snapshot.phase == .stopped)
-            #expect(await controller.snapshot.containerID == nil)
+            #expect(await controller.snapshot.workerID == nil)
             // A dispatch does not run in it: the start refuses it, and it is left running.
             await #expect(throws: ContainerRuntimeError.self) { try await controller.acquire() }
             #expect(harness.recorder.types == ["lazy_start_failed"])

@@ -33,6 +33,9 @@ package final class DockerEngineRuntime: ContainerRuntime {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(5), read: nil)
         configuration.connectionPool.retryConnectionEstablishment = false
+        // An exec holds its connection until the command exits: with the default 8 per host, the ninth of fifty
+        // concurrent dispatches waited for a connection past the connect timeout on a loaded machine.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 

@@ -26,7 +26,7 @@ package func buildApplication<C: Clock<Duration>>(
     let watchListeners: [any LifecycleEventListener] = watch.map { [$0.wakes] } ?? []
     let registry = AgentRegistry(
         database: database, auditLog: auditLog, runtime: runtime, monitor: monitor,
-        delivery: WorkerDelivery(runtime: runtime, httpClient: httpClient, logger: logger),
+        delivery: WorkerDelivery(httpClient: httpClient, logger: logger),
         listener: LifecycleEventListeners([histogram] + listeners + watchListeners),
         clock: clock, wallClock: wallClock, statistics: statistics,
         allowsHostAgents: configuration.allowsHostAgents, logger: logger)

@@ -1,6 +1,6 @@
 /// Readiness: the engine's event says the container is ready, or, while the event stream cannot be trusted to,
 /// the engine's answer to `inspect` does.
-extension LifecycleController {
+extension ContainerWorkerBackend {
     /// Waits for the ticket's event; once the subscription that was up at the start call (`stream`) is down
     /// or replaced, the container is also inspected every `probeInterval` until it is ready (whichever comes
     /// first wins). So readiness never depends on the stream alone: after an engine restart the start event
@@ -23,7 +23,8 @@ extension LifecycleController {
     /// Inspects the container every `interval` until it runs (and is healthy, if it has a healthcheck); throws
     /// when it exited, reported unhealthy or was removed. An engine that does not answer is asked again.
     private static func pollUntilReady(
-        _ containerID: String, requiresHealthy: Bool, runtime: any ContainerRuntime, interval: Duration, clock: C
+        _ containerID: String, requiresHealthy: Bool, runtime: any ContainerRuntime, interval: Duration,
+        clock: any Clock<Duration>
     ) async throws {
         while true {
             try Task.checkCancellation()
