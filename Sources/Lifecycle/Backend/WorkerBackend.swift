@@ -74,12 +74,31 @@ package struct WorkerStatus: Sendable, Hashable {
 
 /// Where a task reaches a running worker: the container to exec into (or POST to) and the engine it is on.
 package struct WorkerReach: Sendable {
-    package var runtime: any ContainerRuntime
+    /// The engine the worker's container is on; nil when Dormouse reaches none (a Swarm task on a node that is
+    /// not among its engines), and then `unreachable` says why.
+    package var runtime: (any ContainerRuntime)?
     /// The container's id (or name).
     package var container: String
+    /// The host an `http` task is sent to, when it is not the container's address: a Swarm service's name on its
+    /// overlay network. Nil: the container's IP address, read from its engine.
+    package var httpHost: String?
+    /// Why `runtime` is nil.
+    package var unreachable: String?
 
-    package init(runtime: any ContainerRuntime, container: String) {
+    package init(
+        runtime: (any ContainerRuntime)?, container: String, httpHost: String? = nil, unreachable: String? = nil
+    ) {
         self.runtime = runtime
         self.container = container
+        self.httpHost = httpHost
+        self.unreachable = unreachable
+    }
+
+    /// The engine, or the reason there is none as a `.notFound` error.
+    package func engine() throws -> any ContainerRuntime {
+        guard let runtime else {
+            throw ContainerRuntimeError.notFound(unreachable ?? "no engine reaches the worker's container \(container)")
+        }
+        return runtime
     }
 }

@@ -35,3 +35,12 @@ package protocol WorkerEventObserver: AnyObject, Sendable {
     /// The engine's event stream was re-established after a gap: events may have been lost, so re-read the state.
     func engineReconnected() async
 }
+
+/// The observer a backend reports to, held weakly: the controller owns the backend, not the other way round.
+struct WeakObserver: Sendable {
+    weak var value: (any WorkerEventObserver)?
+
+    init(_ value: any WorkerEventObserver) {
+        self.value = value
+    }
+}

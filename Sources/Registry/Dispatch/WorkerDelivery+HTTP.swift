@@ -7,10 +7,7 @@ import NIOHTTP1
 /// HTTP workers: the payload is POSTed as JSON to the container's address.
 extension WorkerDelivery {
     func post(_ task: TaskRecord, to worker: WorkerReach, port: Int, path: String) async throws -> Result {
-        let status = try await worker.runtime.inspect(worker.container)
-        guard let address = status.ipAddress else {
-            throw ContainerRuntimeError.notReady("container \(status.name) has no IP address to send the task to")
-        }
+        let address = try await Self.host(of: worker)
         var request = HTTPClientRequest(url: "http://\(address):\(port)\(path)")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -29,6 +26,16 @@ extension WorkerDelivery {
         return Result(
             httpStatus: Int(response.status.code), output: String(decoding: output.readableBytesView, as: UTF8.self),
             outputTruncated: truncated)
+    }
+
+    /// The worker's host: the one it names (a Swarm service), else its container's IP address.
+    private static func host(of worker: WorkerReach) async throws -> String {
+        if let host = worker.httpHost { return host }
+        let status = try await worker.engine().inspect(worker.container)
+        guard let address = status.ipAddress else {
+            throw ContainerRuntimeError.notReady("container \(status.name) has no IP address to send the task to")
+        }
+        return address
     }
 
     /// A worker that was just started may not listen yet: refused connections are retried for a few seconds.

@@ -48,7 +48,7 @@ package struct WorkerDelivery: Sendable {
         case .exec(let argv, _):
             let worker = try Self.required(worker, for: agent)
             let request = ExecRequest(argv: argv, environment: environment, outputLimit: Self.outputLimit)
-            let result = try await worker.runtime.exec(worker.container, request)
+            let result = try await worker.engine().exec(worker.container, request)
             return Result(exitCode: result.exitCode, output: result.output, outputTruncated: result.outputTruncated)
         case .http(let port, let path, _):
             return try await post(task, to: try Self.required(worker, for: agent), port: port, path: path)

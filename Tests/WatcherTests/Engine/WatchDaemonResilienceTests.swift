@@ -34,13 +34,19 @@ import Testing
         // The session goes on and ends while the circuit is open.
         #expect(try await daemon.feed(Array(lines[8..<12]) + [DaemonHarness.turnEnded], to: path, root: Self.key))
         fake.endOutage()
+        let healed = fake.now
         let done = await fake.waitFor { DaemonHarness.post(of: Self.key, in: $0)?.message.hasPrefix("[done]") == true }
         #expect(done)
         let after = fake.requests.dropFirst(failed.count)
         let probe = try #require(after.first)
         // No request while the circuit was open: the probe waited for the cooldown.
         #expect(probe.time.timeIntervalSince(openedAt) >= 1.0 - 0.015)
-        #expect(after.allSatisfy { $0.status == 200 }, "\(after.map { "\($0.method) \($0.path) \($0.status)" })")
+        // On a loaded machine the steps above can outlast the cooldown: a probe sent before the outage ended
+        // failed (CI, stop 21). Everything sent once it had ended succeeded.
+        let afterHealing = after.filter { $0.time >= healed }
+        #expect(
+            afterHealing.allSatisfy { $0.status == 200 },
+            "\(after.map { "\($0.method) \($0.path) \($0.status)" })")
         let post = try #require(DaemonHarness.post(of: Self.key, in: fake.snapshot))
         #expect(post.message.contains("▸ $ mix phx.server 2>&1 | head -80"), "\(post.message)")
         #expect(post.creates == 1 && fake.posts.count == 1)

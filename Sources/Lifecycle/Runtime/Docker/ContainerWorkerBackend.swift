@@ -126,15 +126,6 @@ package final class ContainerWorkerBackend: WorkerBackend, ContainerEventObserve
     }
 }
 
-/// The observer a backend reports to, held weakly: the controller owns the backend, not the other way round.
-struct WeakObserver: Sendable {
-    weak var value: (any WorkerEventObserver)?
-
-    init(_ value: any WorkerEventObserver) {
-        self.value = value
-    }
-}
-
 extension WorkerStatus {
     /// A container's state as the lifecycle sees it.
     package init(_ container: ContainerStatus) {
