@@ -6,7 +6,9 @@ import NIOHTTP1
 
 /// HTTP workers: the payload is POSTed as JSON to the container's address.
 extension WorkerDelivery {
-    func post(_ task: TaskRecord, toContainer container: String, port: Int, path: String) async throws -> Result {
+    func post(
+        _ task: TaskRecord, toContainer container: String, on runtime: any ContainerRuntime, port: Int, path: String
+    ) async throws -> Result {
         let status = try await runtime.inspect(container)
         guard let address = status.ipAddress else {
             throw ContainerRuntimeError.notReady("container \(status.name) has no IP address to send the task to")

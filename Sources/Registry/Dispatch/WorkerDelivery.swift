@@ -30,14 +30,36 @@ package struct WorkerDelivery: Sendable {
     /// The largest payload an exec or command worker takes: Linux refuses longer environment strings.
     package static let environmentPayloadLimit = 128 * 1024 - 64
 
-    let runtime: any ContainerRuntime
+    /// The runtime of each engine, by name; an agent's task goes to its own engine's.
+    let runtimes: [String: any ContainerRuntime]
     let httpClient: HTTPClient
     let logger: Logger
 
+    /// Delivery on one engine, `local`.
     package init(runtime: any ContainerRuntime, httpClient: HTTPClient, logger: Logger) {
-        self.runtime = runtime
+        self.init(runtimes: [EngineSet.localName: runtime], httpClient: httpClient, logger: logger)
+    }
+
+    /// Delivery on every engine of `engines`.
+    package init(engines: EngineSet, httpClient: HTTPClient, logger: Logger) {
+        self.init(
+            runtimes: Dictionary(uniqueKeysWithValues: engines.all.map { ($0.name, $0.runtime) }),
+            httpClient: httpClient, logger: logger)
+    }
+
+    private init(runtimes: [String: any ContainerRuntime], httpClient: HTTPClient, logger: Logger) {
+        self.runtimes = runtimes
         self.httpClient = httpClient
         self.logger = logger
+    }
+
+    /// The runtime of the agent's engine; `.engineUnavailable` when that engine is not configured.
+    func runtime(of agent: AgentDefinition) throws -> any ContainerRuntime {
+        let name = agent.engine ?? EngineSet.localName
+        guard let runtime = runtimes[name] else {
+            throw ContainerRuntimeError.engineUnavailable("engine \"\(name)\" is not configured on this server")
+        }
+        return runtime
     }
 
     /// Delivers `task` to `agent`'s worker; `container` names the running container for container agents.
@@ -49,10 +71,11 @@ package struct WorkerDelivery: Sendable {
         switch agent.dispatch {
         case .exec(let argv, _):
             let request = ExecRequest(argv: argv, environment: environment, outputLimit: Self.outputLimit)
-            let result = try await runtime.exec(container ?? agent.name, request)
+            let result = try await runtime(of: agent).exec(container ?? agent.name, request)
             return Result(exitCode: result.exitCode, output: result.output, outputTruncated: result.outputTruncated)
         case .http(let port, let path, _):
-            return try await post(task, toContainer: container ?? agent.name, port: port, path: path)
+            return try await post(
+                task, toContainer: container ?? agent.name, on: try runtime(of: agent), port: port, path: path)
         case .command(let argv, _):
             return try await HostCommand(argv: argv, environment: environment, stdin: payload)
                 .run(outputLimit: Self.outputLimit)
