@@ -45,11 +45,8 @@ struct DockerEngineTLSTests {
         let described = await Self.describe(runtime)
         try await client.shutdown()
         try await server.stop()
-        #expect {
-            try described.get()
-        } throws: { error in
-            let error = error as? ContainerRuntimeError
-            return error?.isEngineUnavailable == true && error?.message.contains("engine \"edge\" at") == true
-        }
+        let error = #expect(throws: ContainerRuntimeError.self) { try described.get() }
+        #expect(error?.isEngineUnavailable == true)
+        #expect(error?.message.contains("engine \"edge\" at") == true)
     }
 }

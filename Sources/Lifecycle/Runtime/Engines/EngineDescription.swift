@@ -15,11 +15,3 @@ package protocol EngineDescribing: Sendable {
     /// Asks the engine; throws as `ContainerRuntime.ping()` does when it cannot be reached.
     func describe() async throws -> EngineDescription
 }
-
-extension DockerEngineRuntime: EngineDescribing {
-    package func describe() async throws -> EngineDescription {
-        let version = try await negotiateVersion()
-        return EngineDescription(
-            kind: version.kind, version: "\(version.engineVersion), API \(version.negotiatedAPIVersion)")
-    }
-}
