@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOCore
 import NIOSSL
 
 /// The TLS files of a `tcp://` engine (the `DOCKER_CERT_PATH` convention: `ca.pem`, `cert.pem`, `key.pem` in one
