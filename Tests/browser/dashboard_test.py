@@ -87,9 +87,9 @@ def main(binary):
         # The idle timer stops the worker 2 s later; the row and the feed follow without a reload.
         wait.until(lambda d: "lazy_stopped" in feed(d) and "stopped after" in feed(d))
         cells_of = lambda d: [cell.text for cell in d.find_elements(By.CSS_SELECTOR, "#agent-browser-worker td")]
-        wait.until(lambda d: cells_of(d)[2:7] == ["stopped", "1", "0", "1", "0"])
+        wait.until(lambda d: cells_of(d)[2:8] == ["local", "stopped", "1", "0", "1", "0"])
         cells = cells_of(driver)
-        assert cells[8].endswith(" ms"), cells
+        assert cells[9].endswith(" ms"), cells
         print("dashboard test passed: row %s; feed %r" % (cells, feed(driver).splitlines()))
     except Exception:
         if driver is not None:

@@ -3,7 +3,7 @@ import Lifecycle
 /// The JSON form of an agent: snake_case keys, defaults for the optional fields, unknown fields refused.
 extension AgentDefinition: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, mode, lifecycle, container, dispatch
+        case name, mode, lifecycle, container, engine, swarm, dispatch
         case idleTimeoutSeconds = "idle_timeout_s"
         case startTimeoutSeconds = "start_timeout_s"
         case maxConcurrency = "max_concurrency"
@@ -18,6 +18,8 @@ extension AgentDefinition: Codable {
             mode: try container.decode(Mode.self, forKey: .mode),
             lifecycle: try container.decodeIfPresent(LifecyclePolicy.Mode.self, forKey: .lifecycle),
             container: try container.decodeIfPresent(ContainerBlock.self, forKey: .container),
+            engine: try container.decodeIfPresent(String.self, forKey: .engine),
+            swarm: try container.decodeIfPresent(SwarmBlock.self, forKey: .swarm),
             idleTimeoutSeconds: try container.decodeIfPresent(Int.self, forKey: .idleTimeoutSeconds) ?? 300,
             startTimeoutSeconds: try container.decodeIfPresent(Int.self, forKey: .startTimeoutSeconds) ?? 60,
             maxConcurrency: try container.decodeIfPresent(Int.self, forKey: .maxConcurrency) ?? 1,
@@ -31,6 +33,9 @@ extension AgentDefinition: Codable {
         try container.encode(mode, forKey: .mode)
         try container.encode(lifecycle, forKey: .lifecycle)
         try container.encode(self.container, forKey: .container)
+        // Written only when set, so the stored JSON of an agent without them is what it was before they existed.
+        try container.encodeIfPresent(engine, forKey: .engine)
+        try container.encodeIfPresent(swarm, forKey: .swarm)
         try container.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
         try container.encode(startTimeoutSeconds, forKey: .startTimeoutSeconds)
         try container.encode(maxConcurrency, forKey: .maxConcurrency)

@@ -28,10 +28,13 @@ extension AgentDefinition {
         check((1...3_600).contains(startTimeoutSeconds), "start_timeout_s", "must be between 1 and 3600")
         check((1...64).contains(maxConcurrency), "max_concurrency", "must be between 1 and 64")
         check((0...10_000).contains(maxQueue), "max_queue", "must be between 0 and 10000")
+        if let engine { check(Self.isValidName(engine), "engine", "must match ^[a-z0-9][a-z0-9_.-]{0,62}$") }
         switch mode {
-        case .container: errors += containerErrors()
+        case .container: errors += swarm == nil ? containerErrors() : swarmErrors()
         case .host:
             check(container == nil, "container", "host-mode agents have no container")
+            check(swarm == nil, "swarm", "host-mode agents have no Swarm service")
+            check(engine == nil, "engine", "host-mode agents run on the Dormouse host, not on an engine")
             check(lifecycle == nil, "lifecycle", "host-mode agents have no container lifecycle")
         }
         errors += dispatchErrors()
@@ -69,6 +72,45 @@ extension AgentDefinition {
             errors.append(.init(field: "container.env", message: "\"\(key)\" is not a variable name"))
         }
         return errors
+    }
+
+    private func swarmErrors() -> [RegistryError.FieldError] {
+        guard let swarm else { return [] }
+        var errors: [RegistryError.FieldError] = []
+        if container != nil {
+            errors.append(.init(field: "swarm", message: "an agent has a container or a swarm block, not both"))
+        }
+        switch (swarm.service, swarm.image) {
+        case (nil, nil):
+            errors.append(.init(field: "swarm", message: "needs the name of an existing service or an image"))
+        case (.some, .some):
+            errors.append(.init(field: "swarm", message: "names an existing service or an image, not both"))
+        default: break
+        }
+        if let service = swarm.service, !Self.isValidServiceName(service) {
+            errors.append(.init(field: "swarm.service", message: "must match [a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}"))
+        }
+        if let image = swarm.image, !ImageReference.isValid(image) {
+            errors.append(
+                .init(
+                    field: "swarm.image",
+                    message: "must be a Docker image reference: [registry/]lowercase/path[:tag][@sha256:<64 hex>]"))
+        }
+        if swarm.image == nil && (swarm.command != nil || swarm.env != nil) {
+            errors.append(.init(field: "swarm", message: "command and env need an image (they apply when creating)"))
+        }
+        for key in (swarm.env ?? [:]).keys where key.isEmpty || key.contains("=") {
+            errors.append(.init(field: "swarm.env", message: "\"\(key)\" is not a variable name"))
+        }
+        return errors
+    }
+
+    /// Swarm service names: `[a-zA-Z0-9][a-zA-Z0-9_.-]`, at most 63 characters.
+    static func isValidServiceName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, name.utf8.count <= 63, isAlphanumeric(first) else { return false }
+        return name.utf8.allSatisfy {
+            isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
     }
 
     private func dispatchErrors() -> [RegistryError.FieldError] {

@@ -17,6 +17,10 @@ package struct AgentDefinition: Sendable, Hashable {
     package var lifecycle: LifecyclePolicy.Mode?
     /// The container; container mode only.
     package var container: ContainerBlock?
+    /// The engine the container is on, a name from `DORMOUSE_ENGINES`; nil is the local engine (`local`).
+    package var engine: String?
+    /// A Swarm service in place of `container` (container mode); `target` is nil for it.
+    package var swarm: SwarmBlock?
     package var idleTimeoutSeconds: Int
     package var startTimeoutSeconds: Int
     /// How many tasks run at once; more wait in order.
@@ -27,13 +31,16 @@ package struct AgentDefinition: Sendable, Hashable {
 
     package init(
         name: String, mode: Mode, lifecycle: LifecyclePolicy.Mode? = nil, container: ContainerBlock? = nil,
-        idleTimeoutSeconds: Int = 300, startTimeoutSeconds: Int = 60, maxConcurrency: Int = 1, maxQueue: Int = 100,
+        engine: String? = nil, swarm: SwarmBlock? = nil, idleTimeoutSeconds: Int = 300, startTimeoutSeconds: Int = 60,
+        maxConcurrency: Int = 1, maxQueue: Int = 100,
         dispatch: DispatchMethod
     ) {
         self.name = name
         self.mode = mode
         self.lifecycle = mode == .container ? (lifecycle ?? .lazy) : lifecycle
         self.container = container
+        self.engine = engine
+        self.swarm = swarm
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.startTimeoutSeconds = startTimeoutSeconds
         self.maxConcurrency = maxConcurrency

@@ -9,10 +9,10 @@ extension AgentRegistry {
     /// the name Dormouse is to create that is not the one it created for this agent. A container that does not
     /// exist yet, or an engine that cannot say, is accepted: the start checks.
     func checkContainerAdmission(of definition: AgentDefinition) async throws {
-        guard let target = definition.target else { return }
+        guard let target = definition.target, let engine = engines[definition.engine] else { return }
         let status: ContainerStatus
         do {
-            status = try await runtime.inspect(target.containerName)
+            status = try await engine.runtime.inspect(target.containerName)
         } catch let error as ContainerRuntimeError where error.isNotFound {
             return
         } catch {

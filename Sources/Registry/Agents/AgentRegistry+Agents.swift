@@ -8,6 +8,7 @@ extension AgentRegistry {
     package func create(_ definition: AgentDefinition) async throws -> AgentView {
         try definition.validate()
         try refuseDisabledHostAgent(definition)
+        try checkEngine(of: definition)
         try await checkContainerAdmission(of: definition)
         let name = definition.name
         guard entries[name] == nil, !reservedNames.contains(name) else {
@@ -29,15 +30,17 @@ extension AgentRegistry {
     package func update(_ definition: AgentDefinition) async throws -> AgentView {
         try definition.validate()
         try refuseDisabledHostAgent(definition)
+        try checkEngine(of: definition)
         let name = definition.name
-        if entries[name]?.stored.definition.target != definition.target {
+        let previous = entries[name]?.stored.definition
+        if previous?.target != definition.target || previous?.engine != definition.engine {
             try await checkContainerAdmission(of: definition)
         }
         guard var entry = entries[name] else { throw RegistryError.agentNotFound(name) }
         let old = entry.stored.definition
         let replacesController =
             old.target != definition.target || old.policy != definition.policy
-            || old.mode != definition.mode
+            || old.mode != definition.mode || old.engine != definition.engine
         if replacesController && (entry.load > 0 || entry.replacing) {
             throw RegistryError(
                 .conflict,
@@ -61,7 +64,9 @@ extension AgentRegistry {
         if replacesController {
             if let retiring = entry.controller {
                 await retiring.shutdown()
-                if old.target != definition.target { await removeContainer(of: retiring) }
+                if old.target != definition.target || old.engine != definition.engine {
+                    await removeContainer(of: retiring)
+                }
             }
             // What the retired controller reported is what the new one starts from.
             let recorded = (try? await auditLog.metrics(for: name)) ?? .zero

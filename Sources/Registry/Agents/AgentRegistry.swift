@@ -36,8 +36,8 @@ package actor AgentRegistry<C: Clock<Duration>>: Service {
     let agentStore: AgentStore
     let taskStore: TaskStore
     let auditLog: SQLiteAuditLog
-    let runtime: any ContainerRuntime
-    let monitor: ContainerEventMonitor
+    /// The engines agents run on, by name; an agent's controller and deliveries use its own.
+    package nonisolated let engines: EngineSet
     let delivery: WorkerDelivery
     let listener: any LifecycleEventListener
     let clock: C
@@ -61,19 +61,30 @@ package actor AgentRegistry<C: Clock<Duration>>: Service {
     nonisolated let jobs: AsyncStream<Job>
     nonisolated let jobsContinuation: AsyncStream<Job>.Continuation
 
-    /// A registry over `database`; `listener` receives every lifecycle event after the audit log has it.
-    /// Host-mode agents are refused unless `allowsHostAgents`.
+    /// A registry over `database` with one engine, `local`.
     package init(
         database: DatabasePool, auditLog: SQLiteAuditLog, runtime: any ContainerRuntime,
         monitor: ContainerEventMonitor, delivery: WorkerDelivery, listener: any LifecycleEventListener,
         clock: C, wallClock: WallClock = .system, statistics: TaskStatistics = TaskStatistics(),
         allowsHostAgents: Bool = false, logger: Logger
     ) {
+        self.init(
+            database: database, auditLog: auditLog, engines: EngineSet(runtime: runtime, monitor: monitor),
+            delivery: delivery, listener: listener, clock: clock, wallClock: wallClock, statistics: statistics,
+            allowsHostAgents: allowsHostAgents, logger: logger)
+    }
+
+    /// A registry over `database`; `listener` receives every lifecycle event after the audit log has it.
+    /// Host-mode agents are refused unless `allowsHostAgents`.
+    package init(
+        database: DatabasePool, auditLog: SQLiteAuditLog, engines: EngineSet, delivery: WorkerDelivery,
+        listener: any LifecycleEventListener, clock: C, wallClock: WallClock = .system,
+        statistics: TaskStatistics = TaskStatistics(), allowsHostAgents: Bool = false, logger: Logger
+    ) {
         self.agentStore = AgentStore(database: database)
         self.taskStore = TaskStore(database: database)
         self.auditLog = auditLog
-        self.runtime = runtime
-        self.monitor = monitor
+        self.engines = engines
         self.delivery = delivery
         self.listener = listener
         self.clock = clock
@@ -144,15 +155,17 @@ package actor AgentRegistry<C: Clock<Duration>>: Service {
         if definition.mode == .host && !allowsHostAgents { throw RegistryError.hostAgentsDisabled(definition.name) }
     }
 
-    /// The controller of a container agent; `recorded` is what the audit log holds of it (a lazy worker's
-    /// controller reports, with the `reconcile` trigger, an engine state that differs from it).
+    /// The controller of a container agent, on its engine; `recorded` is what the audit log holds of it (a lazy
+    /// worker's controller reports, with the `reconcile` trigger, an engine state that differs from it). None
+    /// for an agent whose engine is not configured (its dispatches are refused, see `runnableEngine`).
     func makeController(for definition: AgentDefinition, recorded: InstanceMetrics) -> LifecycleController<C>? {
-        guard let target = definition.target else { return nil }
+        guard let target = definition.target, let engine = engines[definition.engine] else { return nil }
         // Hot workers are neither counted nor audited: their lifecycle_metrics are null.
         let listener: any LifecycleEventListener =
             definition.isLazyContainer ? LifecycleEventListeners([auditLog, self.listener]) : self.listener
         return LifecycleController(
-            instance: definition.name, target: target, policy: definition.policy, runtime: runtime, monitor: monitor,
+            instance: definition.name, target: target, policy: definition.policy, runtime: engine.runtime,
+            monitor: engine.monitor,
             clock: clock, wallClock: wallClock, listener: listener,
             lastRecordedRunning: definition.isLazyContainer ? recorded.recordedRunning : nil, logger: logger)
     }

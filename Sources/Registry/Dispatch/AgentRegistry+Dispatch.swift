@@ -7,7 +7,8 @@ import Synchronization
 extension AgentRegistry {
     /// Accepts a task for the agent: persisted as `queued` and run when its turn comes. Throws `.notFound`,
     /// `.invalid` (a payload the worker cannot take), `.queueFull`, `.engineUnavailable` (a stopped
-    /// container agent while the engine is unreachable), `.hostAgentsDisabled` (a stored host-mode agent on a
+    /// container agent while its engine is unreachable, or an agent whose engine is not configured), `.conflict`
+    /// (a Swarm agent), `.hostAgentsDisabled` (a stored host-mode agent on a
     /// server that no longer allows them) or `.shuttingDown`.
     package func dispatch(to name: String, payload: JSONValue) async throws -> TaskRecord {
         try refuseWhenStopping()
@@ -23,13 +24,15 @@ extension AgentRegistry {
         if let problem = WorkerDelivery.payloadProblem(payload, for: found.stored.definition) {
             throw RegistryError.invalid([.init(field: "payload", message: problem)])
         }
+        let engine = try runnableEngine(of: found.stored.definition)
         // A stopped worker needs the engine: refuse now (503, retry later) rather than accept a task that fails.
-        if let controller = found.controller, controller.phase == .stopped {
+        if let engine, let controller = found.controller, controller.phase == .stopped {
             do {
-                _ = try await runtime.ping()
+                _ = try await engine.runtime.ping()
             } catch {
                 throw RegistryError(
-                    .engineUnavailable, "the container engine is unreachable; agent \"\(name)\" cannot start: \(error)")
+                    .engineUnavailable,
+                    "the container engine \"\(engine.name)\" is unreachable; agent \"\(name)\" cannot start: \(error)")
             }
         }
         // Re-read after the awaits: the bound is checked and the slot taken in one step.

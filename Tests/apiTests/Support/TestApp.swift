@@ -28,6 +28,8 @@ struct TestApp: Sendable {
     }()
 
     var runtime: any ContainerRuntime = InMemoryContainerRuntime(images: ["busybox"])
+    /// Named engines besides `local` (`DORMOUSE_ENGINES`).
+    var engines: [String: any ContainerRuntime] = [:]
     var clock = TestClock()
     var token: String?
     /// The read-only token (`DORMOUSE_READ_TOKEN`).
@@ -73,12 +75,14 @@ struct TestApp: Sendable {
             }
             if realTime {
                 try await buildApplication(
-                    configuration: configuration, runtime: runtime, database: database, httpClient: httpClient,
+                    configuration: configuration, runtime: runtime, engines: engines, database: database,
+                    httpClient: httpClient,
                     clock: ContinuousClock(), listeners: [recorder], watch: watch, logger: logger
                 ).test(.live, test)
             } else {
                 try await buildApplication(
-                    configuration: configuration, runtime: runtime, database: database, httpClient: httpClient,
+                    configuration: configuration, runtime: runtime, engines: engines, database: database,
+                    httpClient: httpClient,
                     clock: clock, listeners: [recorder], watch: watch, logger: logger
                 ).test(.live, test)
             }

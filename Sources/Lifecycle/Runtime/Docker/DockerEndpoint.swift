@@ -6,6 +6,8 @@ package struct DockerEndpoint: Sendable, Hashable, CustomStringConvertible {
     }
 
     let transport: Transport
+    /// HTTPS with a client certificate (a `tcp://` engine with TLS files); set by `withTLS()`.
+    package private(set) var usesTLS = false
 
     /// The local engine's socket.
     package static let localSocket = DockerEndpoint(transport: .unixSocket(path: "/var/run/docker.sock"))
@@ -33,6 +35,19 @@ package struct DockerEndpoint: Sendable, Hashable, CustomStringConvertible {
         self.transport = transport
     }
 
+    /// The host of a `tcp://` endpoint; nil for a unix socket.
+    package var tcpHost: String? {
+        if case .tcp(let host, _) = transport { return host }
+        return nil
+    }
+
+    /// The same TCP endpoint spoken to over HTTPS (a unix socket is returned as it is).
+    package func withTLS() -> DockerEndpoint {
+        var endpoint = self
+        if tcpHost != nil { endpoint.usesTLS = true }
+        return endpoint
+    }
+
     /// The URL of `path` (which starts with `/`) on this endpoint.
     func url(_ path: String) -> String {
         switch transport {
@@ -40,7 +55,7 @@ package struct DockerEndpoint: Sendable, Hashable, CustomStringConvertible {
             let host = socket.addingPercentEncodingForURLHost()
             return "http+unix://\(host)\(path)"
         case .tcp(let host, let port):
-            return "http://\(host):\(port)\(path)"
+            return "\(usesTLS ? "https" : "http")://\(host):\(port)\(path)"
         }
     }
 

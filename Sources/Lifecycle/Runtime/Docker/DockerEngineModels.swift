@@ -1,14 +1,24 @@
 /// The parts of the Engine API's JSON that Dormouse reads and writes.
 enum DockerEngineModels {
     struct Version: Decodable {
+        struct Named: Decodable {
+            var name: String
+            enum CodingKeys: String, CodingKey { case name = "Name" }
+        }
+
         var apiVersion: String
         var minAPIVersion: String?
         var version: String?
+        /// Podman answers with a component named "Podman Engine"; Docker with "Engine".
+        var components: [Named]?
+        var platform: Named?
 
         enum CodingKeys: String, CodingKey {
             case apiVersion = "ApiVersion"
             case minAPIVersion = "MinAPIVersion"
             case version = "Version"
+            case components = "Components"
+            case platform = "Platform"
         }
     }
 

@@ -18,12 +18,15 @@ package final class DockerEngineRuntime: ContainerRuntime {
 
     let endpoint: DockerEndpoint
     let client: HTTPClient
+    /// The engine's name in `DORMOUSE_ENGINES`, named in errors; nil for the single engine of `DOCKER_HOST`.
+    package let name: String?
     let logger: Logger
     private let negotiated = Mutex<String?>(nil)
 
-    package init(endpoint: DockerEndpoint = .localSocket, client: HTTPClient, logger: Logger) {
+    package init(endpoint: DockerEndpoint = .localSocket, client: HTTPClient, name: String? = nil, logger: Logger) {
         self.endpoint = endpoint
         self.client = client
+        self.name = name
         self.logger = logger
     }
 
@@ -44,6 +47,8 @@ package final class DockerEngineRuntime: ContainerRuntime {
         package var engineVersion: String
         package var engineAPIVersion: String
         package var negotiatedAPIVersion: String
+        /// `Docker` or `Podman`, from the answer's components and platform (never configured).
+        package var kind: String = "Docker"
     }
 
     /// Asks the engine for its version and settles the API version used from now on.
@@ -63,7 +68,7 @@ package final class DockerEngineRuntime: ContainerRuntime {
         negotiated.withLock { $0 = chosen }
         return EngineVersion(
             engineVersion: version.version ?? "unknown", engineAPIVersion: version.apiVersion,
-            negotiatedAPIVersion: chosen)
+            negotiatedAPIVersion: chosen, kind: Self.kind(of: version))
     }
 
     /// Sends a request to a versioned API path and returns the status and the whole body.
@@ -118,7 +123,14 @@ package final class DockerEngineRuntime: ContainerRuntime {
     func unreachable(_ error: any Error) -> any Error {
         if error is CancellationError { return error }
         negotiated.withLock { $0 = nil }
-        return ContainerRuntimeError.engineUnavailable("Docker engine at \(endpoint) is unreachable: \(error)")
+        let engine = name.map { "\"\($0)\" at \(endpoint)" } ?? "at \(endpoint)"
+        return ContainerRuntimeError.engineUnavailable("Docker engine \(engine) is unreachable: \(error)")
+    }
+
+    /// Podman names its component "Podman Engine" (and its platform "Podman Engine"); anything else is Docker.
+    static func kind(of version: DockerEngineModels.Version) -> String {
+        let names = (version.components ?? []).map(\.name) + [version.platform?.name].compactMap { $0 }
+        return names.contains { $0.localizedCaseInsensitiveContains("podman") } ? "Podman" : "Docker"
     }
 
     static func error(status: Int, body: ByteBuffer) -> ContainerRuntimeError {

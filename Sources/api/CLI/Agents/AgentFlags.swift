@@ -22,6 +22,21 @@ struct AgentFlags: ParsableArguments {
     @Option(help: ArgumentHelp("A container environment variable (repeatable).", valueName: "K=V"))
     var env: [String] = []
 
+    @Option(help: "The engine the container is on, a name from DORMOUSE_ENGINES (default: local).")
+    var engine: String?
+
+    @Option(help: "Swarm: an existing service (labelled dev.dormouse.enable=true) to scale, in place of a container.")
+    var swarmService: String?
+
+    @Option(help: "Swarm: an image Dormouse creates a service from, in place of a container.")
+    var swarmImage: String?
+
+    @Option(parsing: .upToNextOption, help: "Swarm: the service's command (with --swarm-image).")
+    var swarmCommand: [String] = []
+
+    @Option(help: ArgumentHelp("Swarm: a service environment variable (repeatable).", valueName: "K=V"))
+    var swarmEnv: [String] = []
+
     @Option(help: "Seconds without tasks before a lazy container is stopped.")
     var idleTimeout: Int?
 
@@ -56,11 +71,13 @@ struct AgentFlags: ParsableArguments {
     var file: String?
 
     var containerGiven: Bool { image != nil || containerName != nil || !command.isEmpty || !env.isEmpty }
+    var swarmGiven: Bool { swarmService != nil || swarmImage != nil || !swarmCommand.isEmpty || !swarmEnv.isEmpty }
     var dispatchGiven: Bool {
         !exec.isEmpty || httpPort != nil || httpPath != nil || !hostCommand.isEmpty || timeout != nil
     }
     private var anyFieldGiven: Bool {
-        mode != nil || lifecycle != nil || containerGiven || dispatchGiven || idleTimeout != nil
+        mode != nil || lifecycle != nil || containerGiven || swarmGiven || engine != nil || dispatchGiven
+            || idleTimeout != nil
             || startTimeout != nil || maxConcurrency != nil || maxQueue != nil
     }
 
@@ -72,6 +89,13 @@ struct AgentFlags: ParsableArguments {
             throw ValidationError("--http-path goes with --http-port")
         }
         for pair in env where !pair.contains("=") { throw ValidationError("--env takes K=V, got \"\(pair)\"") }
+        for pair in swarmEnv where !pair.contains("=") {
+            throw ValidationError("--swarm-env takes K=V, got \"\(pair)\"")
+        }
+        if containerGiven, swarmGiven { throw ValidationError("give container flags or --swarm-* flags, not both") }
+        if swarmService != nil, swarmImage != nil {
+            throw ValidationError("give --swarm-service or --swarm-image, not both")
+        }
     }
 
     /// The fields given, as a JSON object; `current` (the stored agent, for an update) supplies the rest of
@@ -86,7 +110,15 @@ struct AgentFlags: ParsableArguments {
             ("max_queue", maxQueue),
         ]
         for case (let key, let value?) in numbers { fields[key] = .integer(Int64(value)) }
-        if containerGiven { fields["container"] = .object(container(base: current?.field("container"))) }
+        if let engine { fields["engine"] = .string(engine) }
+        if containerGiven {
+            fields["container"] = .object(container(base: current?.field("container")))
+            if let swarm = current?.field("swarm"), !swarm.isNull { fields["swarm"] = .null }
+        }
+        if swarmGiven {
+            fields["swarm"] = .object(swarm(base: current?.field("swarm")))
+            if let container = current?.field("container"), !container.isNull { fields["container"] = .null }
+        }
         if dispatchGiven { fields["dispatch"] = .object(try dispatch(base: current?.field("dispatch"))) }
         return fields
     }
@@ -99,6 +131,28 @@ struct AgentFlags: ParsableArguments {
         if !env.isEmpty {
             var variables = Self.withoutNulls(block["env"])
             for pair in env {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                variables[String(parts[0])] = .string(parts.count > 1 ? String(parts[1]) : "")
+            }
+            block["env"] = .object(variables)
+        }
+        return block
+    }
+
+    /// The swarm block: a service or an image replaces the other (a block names one of them).
+    private func swarm(base: JSONValue?) -> [String: JSONValue] {
+        var block = Self.withoutNulls(base)
+        if let swarmService {
+            block = ["service": .string(swarmService)]
+        }
+        if let swarmImage {
+            block["service"] = nil
+            block["image"] = .string(swarmImage)
+        }
+        if !swarmCommand.isEmpty { block["command"] = .array(swarmCommand.map(JSONValue.string)) }
+        if !swarmEnv.isEmpty {
+            var variables = Self.withoutNulls(block["env"])
+            for pair in swarmEnv {
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 variables[String(parts[0])] = .string(parts.count > 1 ? String(parts[1]) : "")
             }

@@ -31,7 +31,7 @@ struct AgentsUpdateCommand: ServerCommand {
     func run(client: ServerClient, output: CLIOutput) async throws {
         let path = "/agents/\(ServerClient.escape(name))"
         var current: JSONValue?
-        if agent.file == nil, agent.containerGiven || agent.dispatchGiven {
+        if agent.file == nil, agent.containerGiven || agent.swarmGiven || agent.dispatchGiven {
             current = try await client.send(.get, path).json
         }
         let patch = try agent.fields(current: current)

@@ -30,7 +30,11 @@ enum AgentFormat {
             ("in flight", state.field("in_flight").cell),
             ("queued", state.field("queued").cell),
         ]
-        pairs += containerLines(agent.field("container"))
+        let swarm = agent.field("swarm")
+        pairs += swarm.isNull ? containerLines(agent.field("container")) : swarmLines(swarm)
+        if agent.field("mode").stringValue == "container" {
+            pairs.append(("engine", agent.field("engine").stringValue ?? "local"))
+        }
         pairs += [
             ("dispatch", dispatch(agent.field("dispatch"))),
             ("idle timeout", "\(agent.field("idle_timeout_s").cell) s"),
@@ -66,6 +70,18 @@ enum AgentFormat {
         let command = container.field("command").arrayValue.map { quoted($0.cell) }
         lines.append(("command", command.isEmpty ? "—" : command.joined(separator: " ")))
         if case .object(let env) = container.field("env"), !env.isEmpty {
+            lines.append(("env", env.keys.sorted().map { "\($0)=\(env[$0]?.cell ?? "")" }.joined(separator: " ")))
+        }
+        return lines
+    }
+
+    private static func swarmLines(_ swarm: JSONValue) -> [(String, String)] {
+        var lines = [
+            ("swarm service", swarm.field("service").cell), ("swarm image", swarm.field("image").cell),
+        ]
+        let command = swarm.field("command").arrayValue.map { quoted($0.cell) }
+        if !command.isEmpty { lines.append(("command", command.joined(separator: " "))) }
+        if case .object(let env) = swarm.field("env"), !env.isEmpty {
             lines.append(("env", env.keys.sorted().map { "\($0)=\(env[$0]?.cell ?? "")" }.joined(separator: " ")))
         }
         return lines

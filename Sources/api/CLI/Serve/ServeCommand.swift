@@ -20,7 +20,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the Dormouse server.",
         discussion: """
             Listens on DORMOUSE_HOST:DORMOUSE_PORT (default 127.0.0.1:7070) and drives the Docker engine at
-            DOCKER_HOST (default unix:///var/run/docker.sock).
+            DOCKER_HOST (default unix:///var/run/docker.sock), named `local`, and the engines of DORMOUSE_ENGINES
+            (name=url,...; TLS files in DORMOUSE_ENGINE_CERTS/<name>/{ca,cert,key}.pem). Plain TCP to an engine on
+            another machine is refused unless --insecure.
 
             With --watch (env DORMOUSE_WATCH=1) the session watcher runs in the same process: it posts to
             Mattermost (MM_BASE_URL, MM_BOT_TOKEN and the other `dormouse watch` variables), shows worker wakes
@@ -44,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("docker-host"), help: "Docker endpoint, unix:///path or tcp://host:port (env DOCKER_HOST).")
     var dockerHost: String?
 
-    @Flag(help: "Allow a non-loopback bind without DORMOUSE_API_TOKEN.")
+    @Flag(help: "Allow a non-loopback bind without DORMOUSE_API_TOKEN, and plain TCP to a remote engine.")
     var insecure = false
 
     @Flag(help: "Also run the session watcher in this process (env DORMOUSE_WATCH=1; needs MM_BASE_URL, MM_BOT_TOKEN).")
@@ -78,7 +80,14 @@ struct ServeCommand: AsyncParsableCommand {
         let database = try DormouseDatabase.open(path: configuration.databasePath)
         logger.info("database ready", metadata: ["db.path": "\(configuration.databasePath)"])
         let client = DockerEngineRuntime.makeHTTPClient()
-        let runtime = DockerEngineRuntime(endpoint: configuration.dockerEndpoint, client: client, logger: logger)
+        let engines: (runtimes: [String: any ContainerRuntime], tlsClients: [HTTPClient])
+        do {
+            engines = try await Self.engineRuntimes(configuration, client: client, logger: logger)
+        } catch {
+            try? await client.shutdown()
+            Self.close(database, logger: logger)
+            throw error
+        }
         do {
             let watch = watchSettings.map { settings, mattermost in
                 WatchAssembly(
@@ -88,7 +97,8 @@ struct ServeCommand: AsyncParsableCommand {
                     clock: ContinuousClock(), logger: logger)
             }
             let app = try await buildApplication(
-                configuration: configuration, runtime: runtime, database: database, httpClient: client,
+                configuration: configuration, runtime: engines.runtimes[EngineSet.localName]!,
+                engines: engines.runtimes, database: database, httpClient: client,
                 clock: ContinuousClock(), watch: watch, logger: logger)
             // A client that stops reading can hold a response write; past this bound the graceful shutdown
             // becomes cancellation, so SIGTERM always ends the process.
@@ -97,10 +107,12 @@ struct ServeCommand: AsyncParsableCommand {
             group.maximumGracefulShutdownDuration = .seconds(15)
             try await ServiceGroup(configuration: group).run()
         } catch {
+            for tlsClient in engines.tlsClients { try? await tlsClient.shutdown() }
             try? await client.shutdown()
             Self.close(database, logger: logger)
             throw error
         }
+        for tlsClient in engines.tlsClients { try? await tlsClient.shutdown() }
         try await client.shutdown()
         Self.close(database, logger: logger)
     }

@@ -4,19 +4,25 @@ import Hummingbird
 import Lifecycle
 import Logging
 import Registry
+import ServiceLifecycle
 import WatchDaemon
 
 /// Builds the Dormouse application; `serve` and the tests both use it (tests pass an in-memory runtime, a
 /// temporary database, a test clock, listeners of their own and port 0). Loads the agents before it returns.
 /// With `watch` the session watcher runs in the same process: it gets every lifecycle event (wakes), its
-/// services join the app's and its health is served at `GET /watch/health`.
+/// services join the app's and its health is served at `GET /watch/health`. `runtime` is the local engine
+/// (`local`); `engines` are the other named engines (a `local` among them is ignored), each with its own
+/// event subscription.
 package func buildApplication<C: Clock<Duration>>(
-    configuration: ServerConfiguration, runtime: any ContainerRuntime, database: DatabasePool,
+    configuration: ServerConfiguration, runtime: any ContainerRuntime,
+    engines namedRuntimes: [String: any ContainerRuntime] = [:], database: DatabasePool,
     httpClient: HTTPClient, clock: C, wallClock: WallClock = .system,
     listeners: [any LifecycleEventListener] = [], watch: WatchAssembly? = nil, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    let monitor = ContainerEventMonitor(runtime: runtime, logger: logger)
+    var runtimes = namedRuntimes
+    runtimes[EngineSet.localName] = runtime
+    let engines = EngineSet(runtimes: runtimes, logger: logger)
     let broadcaster = EventBroadcaster(lastEventID: try await SQLiteAuditLog.lastEventID(in: database), clock: clock)
     let auditLog = try SQLiteAuditLog(database: database, logger: logger) { await broadcaster.publish($0) }
     let retention = AuditRetention(
@@ -25,7 +31,7 @@ package func buildApplication<C: Clock<Duration>>(
     let statistics = TaskStatistics()
     let watchListeners: [any LifecycleEventListener] = watch.map { [$0.wakes] } ?? []
     let registry = AgentRegistry(
-        database: database, auditLog: auditLog, runtime: runtime, monitor: monitor,
+        database: database, auditLog: auditLog, engines: engines,
         delivery: WorkerDelivery(httpClient: httpClient, logger: logger),
         listener: LifecycleEventListeners([histogram] + listeners + watchListeners),
         clock: clock, wallClock: wallClock, statistics: statistics,
@@ -36,9 +42,8 @@ package func buildApplication<C: Clock<Duration>>(
     let allowedHosts = AllowedHosts(configuration)
     let router = Router()
     try addEdgeMiddleware(to: router, configuration, allowedHosts: allowedHosts, streamTokens: streamTokens)
-    HealthController(
-        runtime: runtime, monitor: monitor, auditLog: auditLog, hostAgentsEnabled: configuration.allowsHostAgents
-    ).addRoutes(to: router)
+    HealthController(engines: engines, auditLog: auditLog, hostAgentsEnabled: configuration.allowsHostAgents)
+        .addRoutes(to: router)
     AgentsController(registry: registry).addRoutes(to: router)
     TasksController(registry: registry).addRoutes(to: router)
     EventsController(registry: registry).addRoutes(to: router)
@@ -63,8 +68,9 @@ package func buildApplication<C: Clock<Duration>>(
     )
     // Shutdown runs in reverse: the server drains first (event streams end on the signal itself), then the
     // watcher flushes its posts, the broadcaster closes, the registry records interrupted tasks, and the engine
-    // subscription ends.
-    app.addServices(monitor, retention, registry, broadcaster)
+    // subscriptions end.
+    app.addServices(engines.all.map { $0.monitor as any Service })
+    app.addServices(retention, registry, broadcaster)
     app.addServices(watch?.services ?? [])
     return app
 }

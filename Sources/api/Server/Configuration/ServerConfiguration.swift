@@ -26,6 +26,11 @@ import Registry
 ///   no CORS header is ever sent.
 /// - `DOCKER_HOST` (string, default `unix:///var/run/docker.sock`): the Docker Engine API endpoint,
 ///   `unix:///path` or `tcp://host:port`.
+/// - `DORMOUSE_ENGINES` (comma-separated `name=url`, `unix:///path` or `tcp://host:port`, default unset): more
+///   engines agents may name (`"engine": "name"`); the engine of `DOCKER_HOST` is `local` unless the list names
+///   `local` itself. Plain TCP to a non-loopback address is refused unless `--insecure`.
+/// - `DORMOUSE_ENGINE_CERTS` (folder, default unset): a `tcp://` engine whose `<folder>/<name>/` exists is spoken
+///   to over TLS with the `ca.pem`, `cert.pem` and `key.pem` in it (the `DOCKER_CERT_PATH` convention).
 /// - `LOG_LEVEL` (`trace`…`critical`, default `info`).
 /// - `DORMOUSE_HEADER_TIMEOUT_S` (seconds, fractions allowed, default `10`): a connection that has not sent a
 ///   whole request head this long after opening (or after the first byte of its next request) is closed.
@@ -49,6 +54,8 @@ package struct ServerConfiguration: Sendable {
     package var databasePath = DormouseDatabase.defaultPath(environment: [:])
     package var auditRetention = AuditRetention<ContinuousClock>.Policy()
     package var dockerEndpoint = DockerEndpoint.localSocket
+    /// The named engines of `DORMOUSE_ENGINES` (one may be `local`, replacing `DOCKER_HOST`).
+    package var engines: [EngineDefinition] = []
     package var logLevel = Logger.Level.info
     package var insecure = false
     /// Run the session watcher in the same process (its health at `GET /watch/health`).
@@ -81,6 +88,9 @@ package struct ServerConfiguration: Sendable {
                 throw ConfigurationError("DOCKER_HOST must be unix:///path or tcp://host:port, got \"\(dockerHost)\"")
             }
             configuration.dockerEndpoint = endpoint
+        }
+        if let engines = environment["DORMOUSE_ENGINES"], !engines.isEmpty {
+            configuration.engines = try parseEngines(engines, certificates: environment["DORMOUSE_ENGINE_CERTS"])
         }
         if let level = environment["LOG_LEVEL"], !level.isEmpty {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {
@@ -120,6 +130,7 @@ package struct ServerConfiguration: Sendable {
     /// Refuses to expose the API beyond this machine without a token.
     package func validate() throws {
         try validateEdge()
+        try validateEngines()
         guard apiToken == nil, !insecure, !Self.isLoopback(host) else { return }
         throw ConfigurationError(
             "refusing to listen on \(host) without DORMOUSE_API_TOKEN; set a token, bind to 127.0.0.1, or pass --insecure"

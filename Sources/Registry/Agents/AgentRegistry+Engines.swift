@@ -1,0 +1,36 @@
+import Lifecycle
+
+/// Which engine an agent runs on: a name it gives must be configured when it is declared, and an agent stored
+/// earlier whose engine is no longer configured is kept but its dispatches are refused.
+extension AgentRegistry {
+    /// Refuses (`.invalid` on `engine`, naming the configured engines) an agent naming an unknown engine.
+    func checkEngine(of definition: AgentDefinition) throws {
+        guard let name = definition.engine, engines[name] == nil else { return }
+        throw RegistryError.invalid([
+            .init(
+                field: "engine",
+                message: "no engine named \"\(name)\" is configured; known engines: \(knownEngines)"
+                    + " (DORMOUSE_ENGINES)")
+        ])
+    }
+
+    /// The engine a container agent's tasks run on. Throws `.engineUnavailable` when the agent names an engine
+    /// this server does not configure (any more), and `.conflict` for a Swarm agent, which this server cannot
+    /// run yet; nil for a host-mode agent.
+    func runnableEngine(of definition: AgentDefinition) throws -> EngineSet.Engine? {
+        guard definition.mode == .container else { return nil }
+        if definition.swarm != nil {
+            throw RegistryError(
+                .conflict, "agent \"\(definition.name)\" is a Swarm service agent; this server cannot run those yet")
+        }
+        guard let engine = engines[definition.engine] else {
+            throw RegistryError(
+                .engineUnavailable,
+                "agent \"\(definition.name)\" runs on engine \"\(definition.engine ?? EngineSet.localName)\", which "
+                    + "is not configured on this server; known engines: \(knownEngines) (DORMOUSE_ENGINES)")
+        }
+        return engine
+    }
+
+    private var knownEngines: String { engines.names.joined(separator: ", ") }
+}
