@@ -69,15 +69,15 @@ extension AgentRegistry {
         entries[name]?.queue.append(task)
         statistics.queued(agent: name)
         pump(name)
-        return try await taskStore.task(id: task.id) ?? task
+        // The record as written: reading it back cost a database round trip on every dispatch.
+        return task
     }
 
     /// Waits until the task has finished and returns it; if the wait is cancelled first, the task as it
     /// is then. Nil for an unknown id.
     package func waitForTask(_ id: String) async throws -> TaskRecord? {
-        guard let task = try await taskStore.task(id: id) else { return nil }
-        guard !task.status.isFinal else { return task }
-        // `finishRecord` removes the id only once the final state is written, so a re-read then sees it.
+        // `finishRecord` removes the id only once the final state is written, so a task not in `unfinished`
+        // reads back finished (or unknown); one in it is waited for without a database read.
         guard unfinished.contains(id) else { return try await taskStore.task(id: id) }
         let token = taskWaiters.register(id)
         if let finished = await taskWaiters.wait(token) { return finished }
@@ -124,10 +124,12 @@ extension AgentRegistry {
         var task = queued
         task.status = .running
         task.startedAt = wallClock.millisecondsSinceEpoch
-        await persist(task)
+        // `running` is written while the task is delivered, not before: it is for readers, and a restart fails
+        // a task found queued or running alike. The final state is written after it, never overtaken by it.
+        let running = task
+        let markedRunning = Task { await self.persist(running) }
         // The attempt runs in a task of its own so shutdown can interrupt it while this one still records
         // the outcome (a cancelled task could not write to the database).
-        let running = task
         let attempt = Task { [clock, delivery] in
             await Attempt.make(
                 running, definition: definition, controller: controller, clock: clock, delivery: delivery)
@@ -136,6 +138,7 @@ extension AgentRegistry {
         let outcome = await attempt.value
         deliveries[task.id] = nil
         outcome.apply(to: &task, interrupted: stopping.withLock { $0 })
+        await markedRunning.value
         await finishRecord(&task)
         finished(task, agentID: agentID)
     }
