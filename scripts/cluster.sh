@@ -91,7 +91,7 @@ kill_leftovers() {
     local exec_root=$1 proc command
     # Read in this shell: a grep over /proc would find its own command line.
     for proc in /proc/[0-9]*; do
-        command=$(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null) || continue
+        command=$({ tr '\0' ' ' <"$proc/cmdline"; } 2>/dev/null) || continue
         case "$command" in
         *"$exec_root/"*)
             log "killing leftover pid ${proc#/proc/} (${command:0:80})"
@@ -110,23 +110,27 @@ unmount_under() {
 }
 
 stop_node() {
-    local node=$1 d
+    local node=$1 d started=$SECONDS
     d=$(node_dir "$node")
-    if engine_answers "$node" >/dev/null 2>&1; then
-        timeout 30 docker -H "unix://$(socket "$node")" swarm leave -f >/dev/null 2>&1 || true
-    fi
     kill_pidfile "$d/docker.pid" dockerd
     kill_pidfile "$d/exec/containerd/containerd.pid" containerd
     kill_leftovers "$d/exec"
     unmount_under "$d"
+    log "$node stopped in $((SECONDS - started)) s"
 }
 
 down() {
     local node
-    # Workers leave before the manager, so the manager does not wait for them.
+    # Workers leave before the manager, so the manager does not wait for them; then the engines stop together
+    # (each takes seconds).
     for node in n3 n2 n1; do
-        [ -d "$(node_dir "$node")" ] && stop_node "$node"
+        engine_answers "$node" >/dev/null 2>&1 || continue
+        timeout 30 docker -H "unix://$(socket "$node")" swarm leave -f >/dev/null 2>&1 || true
     done
+    for node in "${nodes[@]}"; do
+        [ -d "$(node_dir "$node")" ] && stop_node "$node" &
+    done
+    wait
     for node in "${nodes[@]}"; do
         ip netns del "$(netns "$node")" 2>/dev/null || true
         ip link del "$(veth "$node")" 2>/dev/null || true
