@@ -209,15 +209,20 @@ start_dockerd() {
         --tlsverify --tlscacert "$dir/certs/ca.pem" --tlscert "$dir/tls/$node-cert.pem" \
         --tlskey "$dir/tls/$node-key.pem" --iptables=false --bridge=none \
         </dev/null >"$d/dockerd.log" 2>&1 &
+    # setsid and nsenter exec: this is dockerd's pid, known before it writes its pid file.
+    echo $! >"$d/dockerd.launched"
 }
 
 wait_engine() {
     local node=$1
+    local pid
+    pid=$(cat "$(node_dir "$node")/dockerd.launched")
     for _ in $(seq 1 120); do
         engine_answers "$node" >/dev/null 2>&1 && return 0
+        [ -d "/proc/$pid" ] || break
         sleep 0.5
     done
-    log "dockerd on $node did not answer within 60 s; its log:"
+    log "dockerd on $node did not answer (exited, or not within 60 s); its log:"
     tail -n 30 "$(node_dir "$node")/dockerd.log" >&2 || true
     fail "dockerd on $node"
 }
