@@ -22,7 +22,9 @@ struct SwarmStackTests {
         do {
             let worker = try cluster.docker(.worker)
             var health = ""
-            try await poll("Dormouse's /health answering 200 over \(Self.network)", within: .seconds(90)) {
+            try await poll(
+                "Dormouse's /health answering 200 over \(Self.network)", within: .seconds(90), every: .seconds(1)
+            ) {
                 health = try await Self.request("/health", from: worker, cluster.testImage)
                 return health.hasPrefix("HTTP/1.1 200")
             }
