@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Checks the deploy/ files as far as this machine can (Docker images cannot be built here: no registry):
+# Checks the deploy/ files without running them (`make test` builds and runs the image and the swarm stack:
+# scripts/build-image.sh, Tests/LifecycleTests/Cluster):
 #   - deploy/dormouse.service and deploy/dormouse-watch@.service (as an instance) pass `systemd-analyze verify`
 #   - deploy/compose.yml is valid YAML with services.dormouse mounting the Docker socket and a data volume,
 #     and services.dormouse-watch running `watch` with its token from an env_file, never inline
 #   - deploy/Dockerfile names the stages, packages and files the README promises
+#   - deploy/swarm/stack.yml pins Dormouse to a manager with the socket, a data volume and the token secret, and
+#     declares a lazy worker (replicas 0, dev.dormouse.enable=true) on the same attachable overlay network
 # Installs only what is missing, the way scripts/bootstrap.sh does: `systemd` (Debian) for systemd-analyze,
 # PyYAML (pip) for the compose check.
 # Usage: scripts/check-deploy.sh [path/to/dormouse]   (default: the newest built .build*/*/dormouse)
@@ -97,11 +100,35 @@ PY
 
 check_dockerfile() {
     local file="$root/deploy/Dockerfile"
-    for needle in 'FROM swift:6' '--static-swift-stdlib' 'dormouse_api.resources' 'FROM debian:bookworm-slim' \
-        'libsqlite3-0' 'libcurl4' 'USER dormouse'; do
+    for needle in 'FROM swift:6' '--static-swift-stdlib' 'dormouse_Server.resources' 'ARG BASE=debian:bookworm-slim' \
+        'FROM ${BASE} AS runtime' 'libsqlite3-0' 'libcurl4' 'USER dormouse'; do
         grep -qF -- "$needle" "$file" || fail "deploy/Dockerfile lacks $needle"
     done
-    log "deploy/Dockerfile has its stages, runtime packages, resource bundle and non-root user (not built here)"
+    log "deploy/Dockerfile has its stages, runtime packages, resource bundle and non-root user"
+}
+
+check_stack() {
+    python3 - "$root/deploy/swarm/stack.yml" <<'PY'
+import sys, yaml
+stack = yaml.safe_load(open(sys.argv[1]))
+services = stack.get("services") or {}
+dormouse, worker = services.get("dormouse"), services.get("worker")
+assert dormouse and worker, "services.dormouse and services.worker are required"
+deploy = dormouse.get("deploy") or {}
+assert "node.role == manager" in (deploy.get("placement") or {}).get("constraints", []), "dormouse not on a manager"
+volumes = [str(v) for v in dormouse.get("volumes", [])]
+assert any(v.endswith(":/var/run/docker.sock") for v in volumes), "no Docker socket volume"
+assert any(v.split(":")[0] in (stack.get("volumes") or {}) for v in volumes), "no named data volume"
+assert "dormouse_api_token" in dormouse.get("secrets", []), "no API token secret"
+assert "DORMOUSE_API_TOKEN" not in (dormouse.get("environment") or {}), "the token must not be inline"
+lazy = worker.get("deploy") or {}
+assert lazy.get("replicas") == 0 and (lazy.get("labels") or {}).get("dev.dormouse.enable") == "true", \
+    "the worker is not lazy (replicas 0, dev.dormouse.enable=true)"
+network = (stack.get("networks") or {}).get("workers") or {}
+assert network.get("driver") == "overlay" and network.get("attachable") is True, "workers is not an attachable overlay"
+assert dormouse.get("networks") == ["workers"] and worker.get("networks") == ["workers"], "not on the same network"
+PY
+    log "deploy/swarm/stack.yml parsed: Dormouse on a manager with socket, volume and secret; a lazy worker beside it"
 }
 
 ensure_systemd_analyze
@@ -110,4 +137,5 @@ verify_unit "$(executable "${1:-}")"
 verify_watch_unit "$(executable "${1:-}")"
 check_compose
 check_dockerfile
+check_stack
 log "ok"

@@ -5,11 +5,18 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/bootstrap.sh
-trap 'scripts/stop-dockerd.sh' EXIT
+# The namespace cluster goes down before the engine stops, also when a step fails.
+trap 'scripts/cluster.sh down || true; scripts/stop-dockerd.sh' EXIT
 export DORMOUSE_TEST_IMAGE=${DORMOUSE_TEST_IMAGE:-dormouse-test/busybox:latest}
 export DORMOUSE_REQUIRE_DOCKER=1
+# A multi-node swarm and a plain TLS engine in network namespaces (scripts/cluster.sh), and the Dormouse image
+# built from the binary below (scripts/build-image.sh): Tests/LifecycleTests/Cluster fail without them.
+export DORMOUSE_CLUSTER_ENV="$root/.build/cluster/cluster.env"
+export DORMOUSE_REQUIRE_CLUSTER=1
+scripts/cluster.sh up
 scripts/bootstrap-browser.sh
 swift build --build-tests
+scripts/build-image.sh
 swift test --skip-build "$@"
 # The dashboard in a real headless browser, against the server binary the build just made.
 python3 Tests/browser/dashboard_test.py .build/debug/dormouse

@@ -1,0 +1,110 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `deploy/swarm/stack.yml` deployed on the namespace swarm: Dormouse pinned to the manager n1, reached over the
+/// overlay network from a container on the worker n2.
+@Suite(
+    "The swarm stack (deploy/swarm/stack.yml)",
+    .enabled(if: ClusterFixture.imageEnabled, "no Dormouse image: run scripts/cluster.sh up, scripts/build-image.sh"),
+    .tags(.docker, .process), .outsideUnitLane, .timeLimit(.minutes(4)))
+struct SwarmStackTests {
+    static let stackFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("deploy/swarm/stack.yml").path
+    static let stack = "dmstack"
+    static let network = "dormouse-workers"
+    static let token = "stack-test-token"
+
+    @Test func dormouseAnswersOverTheOverlayFromTheWorkerNode() async throws {
+        let cluster = try ClusterFixture.load()
+        let manager = try cluster.docker(.manager)
+        try await Self.deploy(cluster, manager)
+        do {
+            let worker = try cluster.docker(.worker)
+            var health = ""
+            try await poll(
+                "Dormouse's /health answering 200 over \(Self.network)", within: .seconds(90), every: .seconds(1)
+            ) {
+                health = try await Self.request("/health", from: worker, cluster.testImage)
+                return health.hasPrefix("HTTP/1.1 200")
+            }
+            #expect(health.contains("\"reachable\":true"), "\(health)")
+            let agents = try await Self.request("/agents", from: worker, cluster.testImage, token: Self.token)
+            #expect(agents.hasPrefix("HTTP/1.1 200") && agents.contains("\"agents\""), "\(agents)")
+            let unauthorized = try await Self.request("/agents", from: worker, cluster.testImage)
+            #expect(unauthorized.hasPrefix("HTTP/1.1 401"), "\(unauthorized)")
+
+            let lazy = try await manager.run([
+                "service", "inspect", "\(Self.stack)_worker", "--format",
+                "{{.Spec.Mode.Replicated.Replicas}} {{index .Spec.Labels \"dev.dormouse.enable\"}}",
+            ])
+            #expect(lazy.text == "0 true")
+            let placement = try await manager.run([
+                "service", "ps", "--filter", "desired-state=running", "--format", "{{.ID}}", "\(Self.stack)_dormouse",
+            ])
+            let node = try await manager.run(["inspect", "--format", "{{.NodeID}}"] + placement.lines)
+            #expect(node.lines == [try cluster.value("CLUSTER_MANAGER_NODE_ID")])
+        } catch {
+            await Self.remove(manager)
+            throw error
+        }
+        await Self.remove(manager)
+        let leftovers = try await manager.run(["network", "ls", "--quiet", "--filter", "name=\(Self.network)"])
+        #expect(leftovers.lines.isEmpty)
+    }
+
+    @Test(.disabled("TODO(issue 15): needs the Swarm backend (Sources/Lifecycle/Runtime/Swarm) the lead is building"))
+    func dispatchWakesTheLazyWorkerOverTheOverlay() async throws {
+        // Declare an agent on the stack's `worker` service, dispatch over HTTP by service name: Dormouse scales it
+        // 0 -> 1, the request reaches it over `dormouse-workers`, and the idle timer scales it back to 0.
+    }
+
+    /// `docker stack deploy` on the manager, with the API token as the external secret the file names.
+    static func deploy(_ cluster: ClusterFixture, _ manager: DockerCLI) async throws {
+        let socket = try cluster.value("CLUSTER_N1_SOCKET")
+        let group = try FileManager.default.attributesOfItem(atPath: socket)[.groupOwnerAccountID] as? NSNumber
+        let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-stack-\(UUID())")
+        try Data(token.utf8).write(to: tokenFile)
+        defer { try? FileManager.default.removeItem(at: tokenFile) }
+        try await manager.run(["secret", "create", "dormouse_api_token", tokenFile.path])
+        var deploying = manager
+        deploying.environment = [
+            "DOCKER_GID": "\(group?.intValue ?? 0)", "DOCKER_SOCKET": socket,
+            "DORMOUSE_IMAGE": try cluster.requireDormouseImage(), "WORKER_IMAGE": cluster.testImage,
+        ]
+        do {
+            try await deploying.run(["stack", "deploy", "--compose-file", stackFile, stack])
+        } catch {
+            await remove(manager)
+            throw error
+        }
+    }
+
+    /// `docker stack rm`, then the secret, the network and the data volume once the tasks are gone.
+    static func remove(_ manager: DockerCLI) async {
+        _ = try? await manager.run(["stack", "rm", stack], check: false)
+        try? await poll("the stack's network removed", within: .seconds(60)) {
+            try await manager.run(["network", "ls", "--quiet", "--filter", "name=\(network)"]).lines.isEmpty
+        }
+        _ = try? await manager.run(["secret", "rm", "dormouse_api_token"], check: false)
+        try? await poll("the stack's data volume removed", within: .seconds(30)) {
+            let removal = try await manager.run(["volume", "rm", "--force", "\(stack)_dormouse-data"], check: false)
+            return removal.status == 0
+        }
+    }
+
+    /// An HTTP/1.0 request to the `dormouse` service from a container on the overlay network on `node`. The test
+    /// image's busybox resolves names with its own `nslookup` (its static `wget` crashes on this machine), so
+    /// the address is looked up first, then asked with `nc`.
+    static func request(_ path: String, from node: DockerCLI, _ image: String, token: String? = nil) async throws
+        -> String
+    {
+        let authorization = token.map { "Authorization: Bearer \($0)\\r\\n" } ?? ""
+        let script = """
+            address=$(nslookup dormouse | awk '/^Address/ { last = $2 } END { print last }')
+            printf 'GET \(path) HTTP/1.0\\r\\nHost: dormouse:7070\\r\\n\(authorization)\\r\\n' | nc -w 5 "$address" 7070
+            """
+        let output = try await node.run(["run", "--rm", "--network", network, image, "sh", "-c", script], check: false)
+        return output.stdout
+    }
+}
