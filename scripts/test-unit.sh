@@ -8,4 +8,4 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 swift build --build-tests
-DORMOUSE_TEST_LANE=unit swift test --skip-build "$@"
+DORMOUSE_TEST_LANE=unit swift test --skip-build --experimental-maximum-parallelization-width "${DORMOUSE_TEST_WIDTH:-8}" "$@"
