@@ -28,8 +28,8 @@ package enum SwarmFixture {
         }
     }
 
-    /// Runs `body`, then removes the named services (awaited, also when `body` throws); the engine removes
-    /// their tasks' containers with them.
+    /// Runs `body`, then removes the named services (awaited, also when `body` throws or the test is cancelled);
+    /// the engine removes their tasks' containers with them.
     package static func removing<T>(
         _ names: [String], on services: SwarmServices, _ body: () async throws -> T
     ) async throws -> T {
@@ -38,7 +38,11 @@ package enum SwarmFixture {
             for name in names { try await services.remove(name) }
             return result
         } catch {
-            for name in names { try? await services.remove(name) }
+            // In a task of its own: a test cancelled by its time limit must still remove its services, and a
+            // request from the cancelled task would be cancelled too.
+            await Task {
+                for name in names { try? await services.remove(name) }
+            }.value
             throw error
         }
     }
