@@ -38,6 +38,21 @@ struct SwarmServicesTests {
         }
     }
 
+    @Test func aPrefixOfAnotherServicesIDIsNotFound() async throws {
+        try await SwarmFixture.withServices { services in
+            let name = SwarmFixture.uniqueName("prefix")
+            let id = try await services.create(rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0))
+            try await SwarmFixture.removing([name], on: services) {
+                let prefix = String(id.prefix(6))
+                let error = await #expect(throws: ContainerRuntimeError.self) { try await services.inspect(prefix) }
+                #expect(error?.isNotFound == true)
+                #expect(error?.message.contains("prefix") == true)
+                let found = try await services.inspect(id)
+                #expect(found.name == name)
+            }
+        }
+    }
+
     @Test func scaleUpReachesARunningTaskAndScaleDownLeavesNone() async throws {
         try await SwarmFixture.withServices { services in
             let name = SwarmFixture.uniqueName("scale")

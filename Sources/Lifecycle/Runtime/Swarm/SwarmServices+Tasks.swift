@@ -3,8 +3,8 @@ import NIOHTTP1
 
 /// The tasks of a service: Swarm has no task events, so readiness and external changes are read from here.
 extension SwarmServices {
-    /// Every task the engine still lists for `service` (name or id), newest first: the current ones and the
-    /// history Swarm keeps of earlier scale-ups.
+    /// Every task the engine still lists for `service` (pass the id `inspect` gave: the engine's filter also
+    /// matches id prefixes), newest first: the current ones and the history Swarm keeps of earlier scale-ups.
     package func tasks(of service: String) async throws -> [SwarmTask] {
         let filter = try Self.filter(["service": [service]])
         let (status, body) = try await engine.request(.GET, "/tasks", query: [("filters", filter)])

@@ -20,11 +20,18 @@ package struct SwarmServices: Sendable {
         self.updateAttempts = max(1, updateAttempts)
     }
 
-    /// The service named `service` (its name or id).
+    /// The service whose name or full id is `service`.
     package func inspect(_ service: String) async throws -> SwarmService {
         let (status, body) = try await engine.request(.GET, "/services/\(DockerEngineRuntime.percentEncoded(service))")
         guard status == 200 else { throw Self.error(status: status, body: body) }
-        return try SwarmService(json: Data(body.readableBytesView))
+        let found = try SwarmService(json: Data(body.readableBytesView))
+        // The engine also matches an id prefix: a missing service named `a1` would be found as the one whose id
+        // starts with a1, and Dormouse would scale a stranger.
+        guard found.name == service || found.id == service else {
+            throw ContainerRuntimeError.notFound(
+                "service \(service) not found (the engine matched service \(found.name) by a prefix of its id)")
+        }
+        return found
     }
 
     /// Sets the service's replica count, sending back its full spec as read with only `Mode.Replicated.Replicas`
