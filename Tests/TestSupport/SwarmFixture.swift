@@ -57,9 +57,10 @@ package enum SwarmFixture {
 
     /// A whole `ServiceSpec` as an operator would write it: replicated with `replicas` (or global), with labels
     /// (`dev.dormouse.enable=true` when `optedIn`) and, when `rich`, many fields set (environment, container
-    /// labels, constraints, healthcheck, resources, restart, update and rollback settings).
+    /// labels, constraints, healthcheck, resources, restart, update and rollback settings). Unless `placed`, a
+    /// constraint no node meets keeps its tasks pending: tests that only change the spec start no container.
     package static func operatorSpec(
-        name: String, replicas: Int? = 0, optedIn: Bool = true, rich: Bool = false
+        name: String, replicas: Int? = 0, optedIn: Bool = true, rich: Bool = false, placed: Bool = true
     ) -> Data {
         var container: [String: Any] = ["Image": DockerFixture.image, "Args": command, "Init": true]
         var template: [String: Any] = ["ContainerSpec": container]
@@ -86,6 +87,12 @@ package enum SwarmFixture {
             ]
         }
         let mode: [String: Any] = replicas.map { ["Replicated": ["Replicas": $0]] } ?? ["Global": [String: Any]()]
+        if !placed {
+            var placement = template["Placement"] as? [String: Any] ?? [:]
+            placement["Constraints"] =
+                (placement["Constraints"] as? [String] ?? []) + ["node.labels.dormouse-nowhere==1"]
+            template["Placement"] = placement
+        }
         var spec: [String: Any] = [
             "Name": name, "TaskTemplate": template,
             "Mode": mode,

@@ -10,7 +10,8 @@ struct SwarmScaleRaceTests {
     @Test func anUpdateOutOfSequenceIsRetriedOnAFreshRead() async throws {
         try await SwarmFixture.withServices { services in
             let name = SwarmFixture.uniqueName("race")
-            _ = try await services.create(rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0, rich: true))
+            _ = try await services.create(
+                rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0, rich: true, placed: false))
             try await SwarmFixture.removing([name], on: services) {
                 let reads = Mutex<[SwarmService]>([])
                 // Between the first read and its update another writer scales the service, so the first update
@@ -36,7 +37,7 @@ struct SwarmScaleRaceTests {
     @Test func retriesAreBounded() async throws {
         try await SwarmFixture.withServices { services in
             let name = SwarmFixture.uniqueName("race-bounded")
-            _ = try await services.create(rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0))
+            _ = try await services.create(rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0, placed: false))
             try await SwarmFixture.removing([name], on: services) {
                 let reads = Mutex(0)
                 let bounded = SwarmServices(engine: services.engine, updateAttempts: 3)
@@ -58,7 +59,7 @@ struct SwarmScaleRaceTests {
     @Test func concurrentScalesAllLand() async throws {
         try await SwarmFixture.withServices { services in
             let name = SwarmFixture.uniqueName("race-concurrent")
-            _ = try await services.create(rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0))
+            _ = try await services.create(rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0, placed: false))
             try await SwarmFixture.removing([name], on: services) {
                 let before = try await services.inspect(name)
                 try await withThrowingTaskGroup(of: Void.self) { group in

@@ -11,7 +11,8 @@ struct SwarmServiceEventsTests {
         try await SwarmFixture.withServices { services in
             let name = SwarmFixture.uniqueName("events")
             let events = try await services.serviceEvents(since: nil)
-            let id = try await services.create(rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0))
+            let id = try await services.create(
+                rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0, placed: false))
             try await SwarmFixture.removing([name], on: services) {
                 try await services.scale(name, to: 1)
                 try await services.scale(name, to: 0)
@@ -31,7 +32,8 @@ struct SwarmServiceEventsTests {
         try await SwarmFixture.withServices { services in
             let name = SwarmFixture.uniqueName("events-replay")
             let live = try await services.serviceEvents(since: nil)
-            let id = try await services.create(rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0))
+            let id = try await services.create(
+                rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0, placed: false))
             try await SwarmFixture.removing([name], on: services) {
                 var created: SwarmServiceEvent?
                 for try await event in live where event.serviceID == id {

@@ -81,7 +81,8 @@ struct SwarmServicesTests {
     @Test func scaleChangesOnlyTheReplicaCount() async throws {
         try await SwarmFixture.withServices { services in
             let name = SwarmFixture.uniqueName("roundtrip")
-            _ = try await services.create(rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0, rich: true))
+            _ = try await services.create(
+                rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0, rich: true, placed: false))
             try await SwarmFixture.removing([name], on: services) {
                 let before = try await services.inspect(name)
                 try await services.scale(name, to: 1)
@@ -112,7 +113,7 @@ struct SwarmServicesTests {
     @Test func aGlobalServiceIsRefused() async throws {
         try await SwarmFixture.withServices { services in
             let name = SwarmFixture.uniqueName("global")
-            _ = try await services.create(rawSpec: SwarmFixture.operatorSpec(name: name, replicas: nil))
+            _ = try await services.create(rawSpec: SwarmFixture.operatorSpec(name: name, replicas: nil, placed: false))
             try await SwarmFixture.removing([name], on: services) {
                 let service = try await services.inspect(name)
                 #expect(service.mode == "Global" && service.replicas == nil)
