@@ -4,6 +4,9 @@
 #   - a Docker engine answering on $DOCKER_SOCKET (dockerd is started in the background when none answers;
 #     its pid is written to .build/dockerd.started so scripts/stop-dockerd.sh can stop only what we started)
 #   - the test image dormouse-test/busybox:latest, made from busybox-static with `docker import`
+#   - a single-node Docker Swarm on that engine (`docker swarm init --advertise-addr 127.0.0.1`) when it is in no
+#     swarm yet, for the Swarm tests; an engine already in a swarm is left as it is (never `swarm leave`)
+#   (with --no-image, neither the test image nor the swarm: only what `make run` needs)
 # Usage: scripts/bootstrap.sh [--no-image]
 set -euo pipefail
 
@@ -65,7 +68,27 @@ build_test_image() {
     rm -rf "$rootfs"
 }
 
+init_swarm() {
+    local state
+    state=$(docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null || echo unknown)
+    case "$state" in
+        active)
+            [ "$(docker info --format '{{.Swarm.ControlAvailable}}')" = true ] \
+                || log "the engine is a swarm worker: the Swarm tests need a manager and will fail"
+            ;;
+        inactive)
+            log "making the engine a single-node swarm"
+            docker swarm init --advertise-addr 127.0.0.1 >/dev/null
+            ;;
+        *) log "the engine's swarm state is $state: the Swarm tests need an active manager" ;;
+    esac
+}
+
 install_packages
 start_engine
-[ "${1:-}" = "--no-image" ] || build_test_image
-log "ready: engine on $socket, test image $test_image"
+# `make run` (--no-image) needs only the engine: it neither builds the test image nor turns the engine into a swarm.
+if [ "${1:-}" != "--no-image" ]; then
+    build_test_image
+    init_swarm
+fi
+log "ready: engine on $socket, test image $test_image, swarm $(docker info --format '{{.Swarm.LocalNodeState}}')"
