@@ -33,14 +33,14 @@ extension AgentRegistry {
         try checkEngine(of: definition)
         let name = definition.name
         let previous = entries[name]?.stored.definition
-        if previous?.target != definition.target || previous?.engine != definition.engine {
+        if previous.map({ !$0.drivesTheSameWorker(as: definition) }) ?? true {
             try await checkContainerAdmission(of: definition)
         }
         guard var entry = entries[name] else { throw RegistryError.agentNotFound(name) }
         let old = entry.stored.definition
         let replacesController =
-            old.target != definition.target || old.policy != definition.policy
-            || old.mode != definition.mode || old.engine != definition.engine
+            !old.drivesTheSameWorker(as: definition) || old.policy != definition.policy
+            || old.mode != definition.mode
         if replacesController && (entry.load > 0 || entry.replacing) {
             throw RegistryError(
                 .conflict,
@@ -64,7 +64,7 @@ extension AgentRegistry {
         if replacesController {
             if let retiring = entry.controller {
                 await retiring.shutdown()
-                if old.target != definition.target || old.engine != definition.engine {
+                if !old.drivesTheSameWorker(as: definition) {
                     await removeContainer(of: retiring)
                 }
             }

@@ -15,19 +15,21 @@ extension AgentRegistry {
     }
 
     /// The engine a container agent's tasks run on. Throws `.engineUnavailable` when the agent names an engine
-    /// this server does not configure (any more), and `.conflict` for a Swarm agent, which this server cannot
-    /// run yet; nil for a host-mode agent.
+    /// this server does not configure (any more), and `.conflict` for a Swarm agent on an engine that cannot run
+    /// services; nil for a host-mode agent.
     func runnableEngine(of definition: AgentDefinition) throws -> EngineSet.Engine? {
         guard definition.mode == .container else { return nil }
-        if definition.swarm != nil {
-            throw RegistryError(
-                .conflict, "agent \"\(definition.name)\" is a Swarm service agent; this server cannot run those yet")
-        }
         guard let engine = engines[definition.engine] else {
             throw RegistryError(
                 .engineUnavailable,
                 "agent \"\(definition.name)\" runs on engine \"\(definition.engine ?? EngineSet.localName)\", which "
                     + "is not configured on this server; known engines: \(knownEngines) (DORMOUSE_ENGINES)")
+        }
+        if definition.swarm != nil, engine.swarm == nil {
+            throw RegistryError(
+                .conflict,
+                "agent \"\(definition.name)\" is a Swarm service agent, and engine \"\(engine.name)\" is not a Docker"
+                    + " engine that can run services")
         }
         return engine
     }

@@ -159,14 +159,31 @@ package actor AgentRegistry<C: Clock<Duration>>: Service {
     /// worker's controller reports, with the `reconcile` trigger, an engine state that differs from it). None
     /// for an agent whose engine is not configured (its dispatches are refused, see `runnableEngine`).
     func makeController(for definition: AgentDefinition, recorded: InstanceMetrics) -> LifecycleController<C>? {
-        guard let target = definition.target, let engine = engines[definition.engine] else { return nil }
+        guard let engine = engines[definition.engine], let backend = backend(for: definition, on: engine) else {
+            return nil
+        }
         // Hot workers are neither counted nor audited: their lifecycle_metrics are null.
         let listener: any LifecycleEventListener =
             definition.isLazyContainer ? LifecycleEventListeners([auditLog, self.listener]) : self.listener
         return LifecycleController(
-            instance: definition.name, target: target, policy: definition.policy, runtime: engine.runtime,
-            monitor: engine.monitor,
-            clock: clock, wallClock: wallClock, listener: listener,
+            instance: definition.name, backend: backend, policy: definition.policy, clock: clock,
+            wallClock: wallClock, listener: listener,
             lastRecordedRunning: definition.isLazyContainer ? recorded.recordedRunning : nil, logger: logger)
+    }
+
+    /// The worker backend of a container agent on `engine`: its container, or its Swarm service (nil when the
+    /// engine cannot run services).
+    private func backend(for definition: AgentDefinition, on engine: EngineSet.Engine) -> (any WorkerBackend)? {
+        if let target = definition.target {
+            return ContainerWorkerBackend(
+                target: target, runtime: engine.runtime, monitor: engine.monitor, clock: clock)
+        }
+        guard let target = definition.swarmTarget, let services = engine.swarm else { return nil }
+        var logger = logger
+        logger[metadataKey: "agent.name"] = "\(definition.name)"
+        let nodes = engines.nodes
+        return SwarmWorkerBackend(
+            target: target, monitor: services, nodeRuntime: { await nodes.runtime(forNode: $0) }, clock: clock,
+            logger: logger)
     }
 }

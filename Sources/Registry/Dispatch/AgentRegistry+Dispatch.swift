@@ -8,7 +8,7 @@ extension AgentRegistry {
     /// Accepts a task for the agent: persisted as `queued` and run when its turn comes. Throws `.notFound`,
     /// `.invalid` (a payload the worker cannot take), `.queueFull`, `.engineUnavailable` (a stopped
     /// container agent while its engine is unreachable, or an agent whose engine is not configured), `.conflict`
-    /// (a Swarm agent), `.hostAgentsDisabled` (a stored host-mode agent on a
+    /// (a Swarm agent on an engine that cannot run services), `.hostAgentsDisabled` (a stored host-mode agent on a
     /// server that no longer allows them) or `.shuttingDown`.
     package func dispatch(to name: String, payload: JSONValue) async throws -> TaskRecord {
         try refuseWhenStopping()

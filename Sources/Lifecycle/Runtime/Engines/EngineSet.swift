@@ -8,11 +8,17 @@ package struct EngineSet: Sendable {
         package let name: String
         package let runtime: any ContainerRuntime
         package let monitor: ContainerEventMonitor
+        /// The engine's Swarm service events, when it is a Docker engine (a manager has some to send).
+        package let swarm: SwarmServiceMonitor?
 
-        package init(name: String, runtime: any ContainerRuntime, monitor: ContainerEventMonitor) {
+        package init(
+            name: String, runtime: any ContainerRuntime, monitor: ContainerEventMonitor,
+            swarm: SwarmServiceMonitor? = nil
+        ) {
             self.name = name
             self.runtime = runtime
             self.monitor = monitor
+            self.swarm = swarm
         }
     }
 
@@ -20,10 +26,14 @@ package struct EngineSet: Sendable {
     package static let localName = "local"
 
     private let engines: [String: Engine]
+    /// Which engine is which swarm node, for exec into a Swarm worker's task.
+    package let nodes: SwarmNodeDirectory
 
     /// The set of `engines`; they must include `local` (the default engine).
     package init(_ engines: [Engine]) {
         self.engines = Dictionary(engines.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.nodes = SwarmNodeDirectory(
+            engines: engines.sorted { $0.name < $1.name }.compactMap { $0.runtime as? DockerEngineRuntime })
         precondition(self.engines[Self.localName] != nil, "the engine set needs a \"local\" engine")
     }
 
@@ -39,7 +49,10 @@ package struct EngineSet: Sendable {
                 var logger = logger
                 logger[metadataKey: "engine.name"] = "\(name)"
                 return Engine(
-                    name: name, runtime: runtime, monitor: ContainerEventMonitor(runtime: runtime, logger: logger))
+                    name: name, runtime: runtime, monitor: ContainerEventMonitor(runtime: runtime, logger: logger),
+                    swarm: (runtime as? DockerEngineRuntime).map {
+                        SwarmServiceMonitor(services: SwarmServices(engine: $0), logger: logger)
+                    })
             })
     }
 

@@ -55,10 +55,12 @@ enum SwarmEngineModels {
 
     struct Info: Decodable {
         struct Swarm: Decodable {
+            var nodeID: String?
             var localNodeState: String?
             var controlAvailable: Bool?
             var error: String?
             enum CodingKeys: String, CodingKey {
+                case nodeID = "NodeID"
                 case localNodeState = "LocalNodeState"
                 case controlAvailable = "ControlAvailable"
                 case error = "Error"

@@ -1,5 +1,7 @@
 /// What `GET /info` says of the engine's place in a swarm.
 struct SwarmNodeInfo: Sendable, Hashable {
+    /// The node's id in its swarm, when it is in one.
+    var nodeID: String? = nil
     /// `inactive`, `pending`, `active`, `error` or `locked`.
     var localNodeState: String
     /// Whether this node is a manager (it answers service calls).

@@ -103,11 +103,17 @@ package struct SwarmServices: Sendable {
         return (Int(response.status.code), try await response.body.collect(upTo: 1024 * 1024))
     }
 
+    /// This engine's node id in its swarm; nil when it is in none.
+    package func nodeID() async throws -> String? {
+        try await swarmInfo().nodeID
+    }
+
     private func swarmInfo() async throws -> SwarmNodeInfo {
         let (status, body) = try await engine.request(.GET, "/info")
         guard status == 200 else { throw DockerEngineRuntime.error(status: status, body: body) }
         let info = try DockerEngineRuntime.decode(SwarmEngineModels.Info.self, from: body)
         return SwarmNodeInfo(
+            nodeID: info.swarm?.nodeID.flatMap { $0.isEmpty ? nil : $0 },
             localNodeState: info.swarm?.localNodeState ?? "inactive",
             controlAvailable: info.swarm?.controlAvailable ?? false)
     }

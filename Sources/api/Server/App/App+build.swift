@@ -70,6 +70,7 @@ package func buildApplication<C: Clock<Duration>>(
     // watcher flushes its posts, the broadcaster closes, the registry records interrupted tasks, and the engine
     // subscriptions end.
     app.addServices(engines.all.map { $0.monitor as any Service })
+    app.addServices(engines.all.compactMap { $0.swarm as (any Service)? })
     app.addServices(retention, registry, broadcaster)
     app.addServices(watch?.services ?? [])
     return app
