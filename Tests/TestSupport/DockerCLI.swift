@@ -1,28 +1,33 @@
 import Foundation
-import TestSupport
 
 /// The `docker` CLI against one engine, run as a child process whose end is awaited off the cooperative pool.
-struct DockerCLI: Sendable {
+package struct DockerCLI: Sendable {
     /// What one run printed and how it ended.
-    struct Output: Sendable {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+    package struct Output: Sendable {
+        package let status: Int32
+        package let stdout: String
+        package let stderr: String
 
         /// Standard output without the trailing newline.
-        var text: String { stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+        package var text: String { stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
         /// The non-empty lines of standard output.
-        var lines: [String] { stdout.split(separator: "\n").map(String.init).filter { !$0.isEmpty } }
+        package var lines: [String] { stdout.split(separator: "\n").map(String.init).filter { !$0.isEmpty } }
     }
 
-    let host: String
-    var flags: [String] = []
-    var environment: [String: String] = [:]
+    package let host: String
+    package var flags: [String] = []
+    package var environment: [String: String] = [:]
+
+    package init(host: String, flags: [String] = [], environment: [String: String] = [:]) {
+        self.host = host
+        self.flags = flags
+        self.environment = environment
+    }
 
     /// Runs `docker -H host flags... arguments...`; throws `DockerCLIFailed` on a non-zero status unless
     /// `check` is false.
     @discardableResult
-    func run(_ arguments: [String], check: Bool = true) async throws -> Output {
+    package func run(_ arguments: [String], check: Bool = true) async throws -> Output {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("dormouse-docker-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -54,11 +59,11 @@ struct DockerCLI: Sendable {
 }
 
 /// A `docker` command ended with a non-zero status.
-struct DockerCLIFailed: Error, CustomStringConvertible {
-    let arguments: [String]
-    let output: DockerCLI.Output
+package struct DockerCLIFailed: Error, CustomStringConvertible {
+    package let arguments: [String]
+    package let output: DockerCLI.Output
 
-    var description: String {
+    package var description: String {
         "docker \(arguments.joined(separator: " ")) exited \(output.status): \(output.stderr)\(output.stdout)"
     }
 }
