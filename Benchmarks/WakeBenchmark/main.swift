@@ -136,3 +136,4 @@ func leaseBenchmark() async throws {
 
 try await leaseBenchmark()
 try await wakeBenchmark()
+try await swarmWakeBenchmark()

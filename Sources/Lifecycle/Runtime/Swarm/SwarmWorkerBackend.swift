@@ -20,13 +20,15 @@ package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver {
     let pollInterval: Duration
     /// How long a sleep waits for the task to go, beyond the stop grace period.
     let shutdownAllowance: Duration
+    /// How long a wake waits for Swarm to make a task before it scales the service again.
+    let nudgeAfter: Duration
     let logger: Logger
     private let observer = Mutex<WeakObserver?>(nil)
 
     package init(
         target: SwarmServiceTarget, monitor: SwarmServiceMonitor, nodeRuntime: @escaping NodeRuntime,
         clock: any Clock<Duration> = ContinuousClock(), pollInterval: Duration = .milliseconds(50),
-        shutdownAllowance: Duration = .seconds(30), logger: Logger
+        shutdownAllowance: Duration = .seconds(30), nudgeAfter: Duration = .seconds(2), logger: Logger
     ) {
         self.target = target
         self.monitor = monitor
@@ -34,6 +36,7 @@ package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver {
         self.clock = clock
         self.pollInterval = pollInterval
         self.shutdownAllowance = shutdownAllowance
+        self.nudgeAfter = nudgeAfter
         self.logger = logger
     }
 
@@ -95,18 +98,34 @@ package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver {
         }
     }
 
+    /// Polls until a task runs. A failed or rejected task of this wake fails it. When Swarm made no task at all
+    /// within `nudgeAfter` of the scale, the service is scaled to 0 and to 1 again (at most twice): with restart
+    /// policy `none`, Swarm 20.10 ignores every other scale 0 → 1 of a service (measured), and only the replica
+    /// count may be touched on an operator's service.
     private func waitForRunningTask(of service: String, ignoring earlier: Set<String>) async throws {
+        // Counted in polls: the clock is an existential, whose instants cannot be subtracted.
+        var pollsSinceScale = 0
+        var nudges = 0
         while true {
             try Task.checkCancellation()
             let tasks = try await services.tasks(of: service)
             if tasks.contains(where: \.isRunning) { return }
-            if let failed = tasks.first(where: {
-                !earlier.contains($0.id) && ($0.state == .failed || $0.state == .rejected)
-            }) {
+            let new = tasks.filter { !earlier.contains($0.id) }
+            if let failed = new.first(where: { $0.state == .failed || $0.state == .rejected }) {
                 throw ContainerRuntimeError.notReady(
                     "service \(service)'s task \(failed.state): \(failed.error ?? failed.message ?? "no reason given")")
             }
+            if new.isEmpty, nudges < 2, pollInterval * pollsSinceScale >= nudgeAfter {
+                nudges += 1
+                logger.info(
+                    "swarm made no task for the scale-up; scaling the service again",
+                    metadata: ["service.name": "\(service)"])
+                try await services.scale(service, to: 0)
+                try await services.scale(service, to: 1)
+                pollsSinceScale = 0
+            }
             try await clock.sleep(for: pollInterval)
+            pollsSinceScale += 1
         }
     }
 

@@ -132,4 +132,34 @@ struct DockerSwarmAgentTests {
             }
         }
     }
+
+    /// Swarm 20.10 makes no task for every other scale 0 → 1 of a service whose restart policy is `none`: the wake
+    /// scales such a service again, so every dispatch runs.
+    @Test func aServiceWithRestartPolicyNoneWakesEveryTime() async throws {
+        let service = SwarmFixture.uniqueName("none")
+        try await SwarmFixture.withServices { services in
+            var spec = try #require(
+                JSONSerialization.jsonObject(with: SwarmFixture.operatorSpec(name: service, replicas: 0))
+                    as? [String: Any])
+            var template = spec["TaskTemplate"] as? [String: Any] ?? [:]
+            template["RestartPolicy"] = ["Condition": "none"]
+            spec["TaskTemplate"] = template
+            _ = try await services.create(rawSpec: try JSONSerialization.data(withJSONObject: spec))
+            try await SwarmFixture.removing([service], on: services) {
+                let app = TestApp(runtime: services.engine, realTime: true)
+                try await app.run { client in
+                    #expect(
+                        try await client.post("/agents", Self.borrowed("none", service: service, idle: 1)).status
+                            == .created)
+                    for round in 1...3 {
+                        let task = try await client.post("/agents/none/tasks?wait=true", #"{"payload": 1}"#).json
+                        #expect(task["status"].string == "succeeded", "round \(round): \(task)")
+                        #expect(task["cold_start"] == .bool(true))
+                        await app.recorder.waitFor(2 * round)
+                    }
+                    #expect(try await Self.counters(client, "none") == [3, 0, 3, 0])
+                }
+            }
+        }
+    }
 }
