@@ -112,4 +112,20 @@ struct ClusterDispatchTests {
             }
         }
     }
+
+    /// Only a manager answers service calls: a Swarm agent on the worker node's engine is refused when declared.
+    @Test func aSwarmAgentOnAWorkerNodesEngineIsRefused() async throws {
+        try await Self.withEngines { manager, engines, _ in
+            try await TestApp(runtime: manager, engines: engines, realTime: true).run { client in
+                let agent = """
+                    {"name": "misplaced", "mode": "container", "engine": "n2", "swarm": {"service": "anything"},
+                     "dispatch": {"type": "exec", "argv": ["true"]}}
+                    """
+                let refused = try await client.post("/agents", agent)
+                #expect(refused.status == .unprocessableContent)
+                #expect(refused.json["errors"][0]["field"].string == "swarm.service")
+                #expect(refused.json["errors"][0]["message"].string?.contains("swarm worker") == true, "\(refused.json)")
+            }
+        }
+    }
 }
