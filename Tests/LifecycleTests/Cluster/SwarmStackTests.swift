@@ -7,7 +7,7 @@ import Testing
 @Suite(
     "The swarm stack (deploy/swarm/stack.yml)",
     .enabled(if: ClusterFixture.imageEnabled, "no Dormouse image: run scripts/cluster.sh up, scripts/build-image.sh"),
-    .tags(.docker, .process), .outsideUnitLane, .timeLimit(.minutes(4)))
+    .serialized, .tags(.docker, .process), .outsideUnitLane, .timeLimit(.minutes(4)))
 struct SwarmStackTests {
     static let stackFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("deploy/swarm/stack.yml").path
@@ -53,10 +53,48 @@ struct SwarmStackTests {
         #expect(leftovers.lines.isEmpty)
     }
 
-    @Test(.disabled("TODO(issue 15): needs the Swarm backend (Sources/Lifecycle/Runtime/Swarm) the lead is building"))
-    func dispatchWakesTheLazyWorkerOverTheOverlay() async throws {
-        // Declare an agent on the stack's `worker` service, dispatch over HTTP by service name: Dormouse scales it
-        // 0 -> 1, the request reaches it over `dormouse-workers`, and the idle timer scales it back to 0.
+    /// An agent on the stack's `worker` service with `http` dispatch: Dormouse (in the stack, on n1) scales it
+    /// 0 → 1, posts the task to it by service name over `dormouse-workers`, and scales it back to 0 when idle.
+    @Test func anHTTPDispatchWakesTheWorkerOverTheOverlayAndItIdlesBackToZero() async throws {
+        let cluster = try ClusterFixture.load()
+        let manager = try cluster.docker(.manager)
+        try await Self.deploy(cluster, manager)
+        do {
+            let worker = try cluster.docker(.worker)
+            try await poll("Dormouse answering over \(Self.network)", within: .seconds(90), every: .seconds(1)) {
+                try await Self.request("/health", from: worker, cluster.testImage).hasPrefix("HTTP/1.1 200")
+            }
+            let agent = """
+                {"name":"web","mode":"container","idle_timeout_s":2,"swarm":{"service":"\(Self.stack)_worker"},\
+                "dispatch":{"type":"http","port":8080,"path":"/cgi-bin/task","timeout_s":60}}
+                """
+            let created = try await Self.request(
+                "/agents", from: worker, cluster.testImage, token: Self.token, body: agent)
+            #expect(created.hasPrefix("HTTP/1.1 201"), "\(created)")
+            let task = try await Self.request(
+                "/agents/web/tasks?wait=true", from: worker, cluster.testImage, token: Self.token,
+                body: #"{"payload":"over the overlay"}"#)
+            #expect(task.hasPrefix("HTTP/1.1 200"), "\(task)")
+            #expect(task.contains(#""status":"succeeded""#), "\(task)")
+            #expect(task.contains(#"worker got: \"over the overlay\""#), "\(task)")
+            #expect(task.contains(#""cold_start":true"#), "\(task)")
+            try await poll("the worker scaled back to 0", within: .seconds(60), every: .seconds(1)) {
+                let replicas = try await manager.run([
+                    "service", "inspect", "\(Self.stack)_worker", "--format", "{{.Spec.Mode.Replicated.Replicas}}",
+                ])
+                return replicas.text == "0"
+            }
+            // The stop is recorded once the task has gone, a moment after the count reads 0.
+            try await poll("the idle stop recorded", within: .seconds(60), every: .seconds(1)) {
+                let events = try await Self.request(
+                    "/agents/web/events", from: worker, cluster.testImage, token: Self.token)
+                return events.contains("lazy_start") && events.contains("lazy_stop")
+            }
+        } catch {
+            await Self.remove(manager)
+            throw error
+        }
+        await Self.remove(manager)
     }
 
     /// `docker stack deploy` on the manager, with the API token as the external secret the file names.
@@ -93,18 +131,23 @@ struct SwarmStackTests {
         }
     }
 
-    /// An HTTP/1.0 request to the `dormouse` service from a container on the overlay network on `node`. The test
-    /// image's busybox resolves names with its own `nslookup` (its static `wget` crashes on this machine), so
-    /// the address is looked up first, then asked with `nc`.
-    static func request(_ path: String, from node: DockerCLI, _ image: String, token: String? = nil) async throws
-        -> String
-    {
+    /// An HTTP/1.0 request to the `dormouse` service from a container on the overlay network on `node`: a GET, or
+    /// a POST of `body` as JSON. The test image's busybox resolves names with its own `nslookup` (its static `wget`
+    /// crashes on this machine), so the address is looked up first, then asked with `nc`.
+    static func request(
+        _ path: String, from node: DockerCLI, _ image: String, token: String? = nil, body: String? = nil
+    ) async throws -> String {
         let authorization = token.map { "Authorization: Bearer \($0)\\r\\n" } ?? ""
+        let method = body == nil ? "GET" : "POST"
+        let content = body.map { "Content-Type: application/json\\r\\nContent-Length: \($0.utf8.count)\\r\\n" } ?? ""
         let script = """
             address=$(nslookup dormouse | awk '/^Address/ { last = $2 } END { print last }')
-            printf 'GET \(path) HTTP/1.0\\r\\nHost: dormouse:7070\\r\\n\(authorization)\\r\\n' | nc -w 5 "$address" 7070
+            { printf '\(method) \(path) HTTP/1.0\\r\\nHost: dormouse:7070\\r\\n\(authorization)\(content)\\r\\n'; \
+              printf '%s' "$DORMOUSE_BODY"; } | nc -w 60 "$address" 7070
             """
-        let output = try await node.run(["run", "--rm", "--network", network, image, "sh", "-c", script], check: false)
+        let output = try await node.run(
+            ["run", "--rm", "--network", network, "-e", "DORMOUSE_BODY=\(body ?? "")", image, "sh", "-c", script],
+            check: false)
         return output.stdout
     }
 }

@@ -124,7 +124,8 @@ struct ClusterDispatchTests {
                 let refused = try await client.post("/agents", agent)
                 #expect(refused.status == .unprocessableContent)
                 #expect(refused.json["errors"][0]["field"].string == "swarm.service")
-                #expect(refused.json["errors"][0]["message"].string?.contains("swarm worker") == true, "\(refused.json)")
+                #expect(
+                    refused.json["errors"][0]["message"].string?.contains("swarm worker") == true, "\(refused.json)")
             }
         }
     }
