@@ -5,7 +5,7 @@ enum ProcessStats {
     /// User + system CPU time of the whole process so far (`getrusage(RUSAGE_SELF)`), in seconds.
     static func cpuSeconds() -> Double {
         var usage = rusage()
-        guard getrusage(RUSAGE_SELF, &usage) == 0 else { return .nan }
+        guard getrusage(Int32(RUSAGE_SELF.rawValue), &usage) == 0 else { return .nan }
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }

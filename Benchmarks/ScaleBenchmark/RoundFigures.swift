@@ -8,6 +8,8 @@ struct RoundFigures: Codable, Sendable {
     var idleRSSMiB = Double.nan
     var listP50 = Double.nan
     var listP95 = Double.nan
+    var listBodyKiB = Double.nan
+    var listRSSMiB = Double.nan
     var workloadWallSeconds = Double.nan
     /// CPU from the first dispatch to the last answer.
     var dispatchCPUSeconds = Double.nan
@@ -24,13 +26,15 @@ struct RoundFigures: Codable, Sendable {
     var afterRSSMiB = Double.nan
 
     /// The table's rows: a label, how to print a figure, and the figure.
-    static let rows: [(String, String, (RoundFigures) -> Double)] = [
+    static let rows: [(String, String, @Sendable (RoundFigures) -> Double)] = [
         ("create the agents over HTTP: wall", "%.1f s", { $0.createWallSeconds }),
         ("create the agents: process CPU", "%.2f s", { $0.createCPUSeconds }),
         ("  CPU per agent created", "%.3f ms", { $0.createCPUSeconds * 1_000 / Double($0.agents) }),
         ("RSS idle after creation", "%.1f MiB", { $0.idleRSSMiB }),
         ("GET /agents p50", "%.2f ms", { $0.listP50 }),
         ("GET /agents p95", "%.2f ms", { $0.listP95 }),
+        ("GET /agents answer size", "%.0f KiB", { $0.listBodyKiB }),
+        ("RSS after the GET /agents calls", "%.1f MiB", { $0.listRSSMiB }),
         ("workload: wall until the last answer", "%.2f s", { $0.workloadWallSeconds }),
         ("workload: process CPU until the last answer", "%.2f s", { $0.dispatchCPUSeconds }),
         ("workload: process CPU incl. the idle stops", "%.2f s", { $0.workloadCPUSeconds }),

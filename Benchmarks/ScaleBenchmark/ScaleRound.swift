@@ -4,6 +4,7 @@ import Hummingbird
 import Lifecycle
 import LifecycleTestKit
 import Logging
+import NIOHTTP1
 import Registry
 import Server
 import ServiceLifecycle
@@ -26,7 +27,7 @@ struct ScaleRound {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-scale-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        var configuration = ServerConfiguration()
+        var configuration = try ServerConfiguration.fromEnvironment([:])
         configuration.port = 0
         configuration.databasePath = folder.appendingPathComponent("dormouse.sqlite").path
         let database = try DormouseDatabase.open(path: configuration.databasePath)
@@ -88,6 +89,7 @@ struct ScaleRound {
         try await Task.sleep(for: .seconds(1))
         figures.idleRSSMiB = ProcessStats.residentMiB()
 
+        figures.listBodyKiB = Double(try await api.call(.GET, "/agents", expect: 200).readableBytes) / 1_024
         var listTimes: [Double] = []
         for _ in 0..<listCalls {
             listTimes.append(
@@ -95,6 +97,8 @@ struct ScaleRound {
         }
         figures.listP50 = ProcessStats.percentile(listTimes, 50)
         figures.listP95 = ProcessStats.percentile(listTimes, 95)
+        // The list answers are the largest buffers of the round (server and client), kept by malloc after.
+        figures.listRSSMiB = ProcessStats.residentMiB()
 
         // The warm targets, woken untimed.
         try await forEach(Array(0..<warmAgents), inFlight: warmAgents) { index in
