@@ -313,5 +313,22 @@ if Context.environment["DORMOUSE_BENCHMARKS"] == "1" {
             path: "Benchmarks/RegistryBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "ScaleBenchmark",
+            dependencies: [
+                "Lifecycle",
+                "LifecycleTestKit",
+                "Registry",
+                "Server",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/ScaleBenchmark",
+            swiftSettings: swiftSettings
+        ),
     ]
 }

@@ -12,6 +12,7 @@ swift build -c release --product WatcherBenchmark
 swift build -c release --product RegistryBenchmark
 swift build -c release --product APIBenchmark
 swift build -c release --product ChatBenchmark
+swift build -c release --product ScaleBenchmark
 swift build -c release --product dormouse
 echo "== wake benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/WakeBenchmark
@@ -23,3 +24,5 @@ echo "== api benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/APIBenchmark .build/release/dormouse
 echo "== chat relay benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/ChatBenchmark .build/release/dormouse
+echo "== scale simulation ($(date -u +%FT%TZ), $(nproc) cores)"
+.build/release/ScaleBenchmark
