@@ -23,6 +23,13 @@ package protocol WorkerBackend: Sendable {
     func wake(_ worker: WorkerStatus, notBefore: EngineTimestamp) async throws
     /// Stops the worker, killing it after `grace` if it ignores SIGTERM.
     func stop(_ workerID: String?, grace: Duration) async throws
+    /// Whether the worker can be frozen (`pause`) and thawed (`unpause`) with its memory kept; a backend that
+    /// cannot (a Swarm service) is stopped instead (the warm tier's fallback).
+    var canPause: Bool { get }
+    /// Freezes the running worker's processes; throws `.conflict` where `canPause` is false.
+    func pause(_ workerID: String?) async throws
+    /// Thaws a paused worker.
+    func unpause(_ workerID: String?) async throws
     /// Reads the worker's state from the engine; throws `.notFound` when it does not exist.
     func inspect(_ workerID: String?) async throws -> WorkerStatus
     /// Why `instance` may not drive `worker`, or nil when it may.

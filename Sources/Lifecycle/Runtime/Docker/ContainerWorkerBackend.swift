@@ -78,6 +78,16 @@ package final class ContainerWorkerBackend: WorkerBackend, ContainerEventObserve
         try await runtime.stop(workerID ?? target.containerName, timeout: grace)
     }
 
+    package var canPause: Bool { true }
+
+    package func pause(_ workerID: String?) async throws {
+        try await runtime.pause(workerID ?? target.containerName)
+    }
+
+    package func unpause(_ workerID: String?) async throws {
+        try await runtime.unpause(workerID ?? target.containerName)
+    }
+
     package func inspect(_ workerID: String?) async throws -> WorkerStatus {
         WorkerStatus(try await runtime.inspect(workerID ?? target.containerName))
     }

@@ -136,6 +136,18 @@ package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver {
             of: service, every: pollInterval, timeout: grace + shutdownAllowance, clock: clock)
     }
 
+    /// A service has no pause: Swarm would see a frozen task as running and never thaw it.
+    package var canPause: Bool { false }
+
+    package func pause(_ workerID: String?) async throws {
+        throw ContainerRuntimeError.conflict(
+            "service \(target.serviceName) cannot be paused: a Swarm service is scaled to 0 instead")
+    }
+
+    package func unpause(_ workerID: String?) async throws {
+        throw ContainerRuntimeError.conflict("service \(target.serviceName) is never paused")
+    }
+
     package func inspect(_ workerID: String?) async throws -> WorkerStatus {
         try await status(of: services.inspect(workerID ?? target.serviceName))
     }
