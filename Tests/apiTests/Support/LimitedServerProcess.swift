@@ -15,45 +15,61 @@ struct LimitedServerProcess: Sendable {
 
     /// Starts the server with at most `openFiles` descriptors (its soft limit; the hard one is `hardOpenFiles`,
     /// the same by default) and `variables` over a quiet default environment, and returns once it answers `/health`.
+    ///
+    /// The server picks its own port (`--port 0`) and the test reads it from the server's "listening" line: a port
+    /// chosen here and bound there could be taken in between by another test's server, whose answers were then
+    /// taken for this one's (CI: a 200 where the capped server would have answered 503).
     static func start(openFiles: Int, hardOpenFiles: Int? = nil, variables: [String: String] = [:]) async throws
         -> LimitedServerProcess
     {
         guard let binary = CLIProcess.binary else { throw CLIProcessError("the dormouse binary is not built") }
-        let port = try CLIEventsTests.freePort()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
         process.arguments = [
-            "--nofile=\(openFiles):\(hardOpenFiles ?? openFiles)", binary.path, "serve", "--port", "\(port)",
+            "--nofile=\(openFiles):\(hardOpenFiles ?? openFiles)", binary.path, "serve", "--port", "0",
         ]
         process.environment = [
             "PATH": "/usr/bin:/bin", "DORMOUSE_DB": folder.appendingPathComponent("d.sqlite").path,
-            "LOG_LEVEL": "error",
+            // Notices: the line that names the port; otherwise errors only.
+            "LOG_LEVEL": "notice",
         ].merging(variables) { _, given in given }
         process.standardOutput = FileHandle.nullDevice
-        // Kept, so a failing test can show why the server ended (LOG_LEVEL=error: only errors are written).
+        // Kept, so a failing test can show why the server ended.
         let errorLog = folder.appendingPathComponent("stderr.log")
         _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: errorLog)
         try process.run()
+        var port: Int?
+        for _ in 0..<400 where port == nil && process.isRunning {
+            port = listeningPort(in: (try? String(contentsOf: errorLog, encoding: .utf8)) ?? "")
+            if port == nil { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        let unstarted = LimitedServerProcess(process: process, port: port ?? 0, folder: folder)
+        guard let port else {
+            unstarted.stop()
+            throw CLIProcessError("dormouse serve did not say where it listens: \(unstarted.errorOutput)")
+        }
         let server = LimitedServerProcess(process: process, port: port, folder: folder)
-        // Readiness of another process: ask until it answers.
         for _ in 0..<400 {
-            if let answer = try? await server.health(), answer.hasPrefix("HTTP/1.1 200") {
-                // Another test's server may hold the port this one could not bind: the answer is not ours then.
-                guard process.isRunning else {
-                    throw CLIProcessError("dormouse serve exited at start: \(server.errorOutput)")
-                }
-                return server
-            }
+            if let answer = try? await server.health(), answer.hasPrefix("HTTP/1.1 200") { return server }
             try await Task.sleep(for: .milliseconds(25))
         }
         server.stop()
         throw CLIProcessError("dormouse serve did not answer on port \(port): \(server.errorOutput)")
     }
 
-    /// What the server wrote to its standard error (errors only), for failure messages.
+    /// The port in the server's `dormouse listening` line (`http.url=http://127.0.0.1:PORT`), once written.
+    static func listeningPort(in log: String) -> Int? {
+        guard let line = log.split(separator: "\n").first(where: { $0.contains("dormouse listening") }),
+            let url = line.split(separator: " ").first(where: { $0.hasPrefix("http.url=") }),
+            let colon = url.lastIndex(of: ":")
+        else { return nil }
+        return Int(url[url.index(after: colon)...])
+    }
+
+    /// What the server wrote to its standard error (notices and errors), for failure messages.
     var errorOutput: String {
         let text = (try? String(contentsOf: folder.appendingPathComponent("stderr.log"), encoding: .utf8)) ?? ""
         return text.isEmpty ? "(nothing on stderr)" : String(text.suffix(2_000))
