@@ -153,15 +153,7 @@ package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver {
     }
 
     package func refusal(of worker: WorkerStatus, for instance: String) -> String? {
-        switch target {
-        case .existing:
-            guard !ContainerLabels.allowsDriving(worker.labels) else { return nil }
-            return "service \(worker.name) has not opted in: Dormouse scales an operator's service only when it"
-                + " carries the label \(ContainerLabels.enable)=true"
-        case .managed:
-            guard !SwarmServiceLabels.belongs(worker.labels, to: instance) else { return nil }
-            return "service \(worker.name) exists but is not managed by Dormouse for agent \(instance)"
-        }
+        target.refusal(name: worker.name, labels: worker.labels, for: instance)
     }
 
     package func removeCreated(for instance: String) async throws -> String? {
@@ -186,9 +178,11 @@ package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver {
         guard let container = task.containerID else {
             throw ContainerRuntimeError.notFound("service \(target.serviceName)'s running task names no container")
         }
-        let runtime = if let node = task.nodeID { await nodeRuntime(node) } else { nil as (any ContainerRuntime)? }
+        if let node = task.nodeID, let runtime = await nodeRuntime(node) {
+            return WorkerReach(runtime: runtime, container: container, httpHost: target.serviceName)
+        }
         return WorkerReach(
-            runtime: runtime, container: container, httpHost: target.serviceName,
+            runtime: nil, container: container, httpHost: target.serviceName,
             unreachable: "service \(target.serviceName)'s task runs on swarm node \(task.nodeID ?? "unknown"), whose"
                 + " engine Dormouse does not reach: name it in DORMOUSE_ENGINES, or use http dispatch over the overlay"
                 + " network")
