@@ -5,7 +5,8 @@ import Synchronization
 /// The one service-event subscription of a swarm manager, however many Swarm agents: routes each service event
 /// to the backend that follows the service (by id or name). When the stream ends or fails it resubscribes with
 /// backoff, replaying from the last event seen, and tells every backend to re-read its service, since scales
-/// may have been missed in between.
+/// may have been missed in between. Every Docker engine has one, but it subscribes only once a backend follows
+/// a service: an engine without Swarm agents keeps no stream open for it.
 package final class SwarmServiceMonitor: Service, Sendable {
     private struct State {
         var observers: [ObjectIdentifier: (observer: any SwarmServiceObserver, keys: Set<String>)] = [:]
@@ -18,7 +19,11 @@ package final class SwarmServiceMonitor: Service, Sendable {
     private let clock: any Clock<Duration>
     private let logger: Logger
     private let maximumBackoff: Duration
+    private let wallClock: WallClock
     private let state = Mutex(State())
+    /// Yields when a backend attaches, so `run` starts subscribing.
+    private let attached: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation) =
+        AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     package init(
         services: SwarmServices, clock: any Clock<Duration> = ContinuousClock(), wallClock: WallClock = .system,
@@ -26,10 +31,9 @@ package final class SwarmServiceMonitor: Service, Sendable {
     ) {
         self.services = services
         self.clock = clock
+        self.wallClock = wallClock
         self.logger = logger
         self.maximumBackoff = maximumBackoff
-        let created = wallClock.nanosecondsSinceEpoch
-        state.withLock { $0.lastEventTime = created }
     }
 
     /// Whether the service event stream is connected right now.
@@ -39,8 +43,15 @@ package final class SwarmServiceMonitor: Service, Sendable {
     package var subscriptionCount: Int { state.withLock { $0.subscriptions } }
 
     /// Routes events of services whose id or name is in `keys` to `observer`; replaces an earlier attachment.
+    /// The first attachment sets where the first subscription replays from, so a scale made right after it (before
+    /// the stream is up) is still seen.
     func attach(_ observer: any SwarmServiceObserver, matching keys: Set<String>) {
-        state.withLock { $0.observers[ObjectIdentifier(observer)] = (observer, keys) }
+        let now = wallClock.nanosecondsSinceEpoch
+        state.withLock { state in
+            state.observers[ObjectIdentifier(observer)] = (observer, keys)
+            if state.lastEventTime == nil { state.lastEventTime = now }
+        }
+        attached.continuation.yield()
     }
 
     func detach(_ observer: any SwarmServiceObserver) {
@@ -48,6 +59,10 @@ package final class SwarmServiceMonitor: Service, Sendable {
     }
 
     package func run() async throws {
+        // Nothing to follow yet: wait for the first backend (or the end).
+        if state.withLock({ $0.lastEventTime == nil }) {
+            await cancelWhenGracefulShutdown { for await _ in self.attached.stream { break } }
+        }
         var backoff = Duration.milliseconds(100)
         var reconnected = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
