@@ -38,6 +38,8 @@ struct LifecycleControllerTests {
             try await withThrowingTaskGroup(of: AcquireOutcome.self) { group in
                 for _ in 0..<1_000 { group.addTask { try await controller.acquire() } }
                 await gate.waitForWaiters(1)
+                // Every caller parked behind the held start: one that came after it would rightly get a warm lease.
+                try await waitUntil { await controller.snapshot.waiting == 1_000 }
                 gate.open()
                 var cold = 0
                 for try await outcome in group where outcome.isColdStart { cold += 1 }
