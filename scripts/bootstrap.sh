@@ -18,19 +18,10 @@ mkdir -p "$state_dir"
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
 
-sudo_cmd() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+. "$root/scripts/lib/packages.sh"
 
 install_packages() {
-    local missing=()
-    for pkg in libsqlite3-dev libcurl4-openssl-dev docker.io busybox-static curl; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    log "installing ${missing[*]}"
-    sudo_cmd apt-get update -qq
-    sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    install_missing libsqlite3-dev libcurl4-openssl-dev docker.io busybox-static curl
 }
 
 engine_answers() {

@@ -25,19 +25,10 @@ docker_cli=/usr/bin/docker
 log() { printf 'build-image: %s\n' "$*" >&2; }
 fail() { log "FAIL: $*"; exit 1; }
 
-sudo_cmd() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+. "$root/scripts/lib/packages.sh"
 
 install_packages() {
-    local missing=() pkg
-    for pkg in debootstrap docker.io; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    log "installing ${missing[*]}"
-    sudo_cmd apt-get update -qq
-    sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    install_missing debootstrap docker.io
 }
 
 runtime_packages() {

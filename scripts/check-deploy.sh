@@ -16,15 +16,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 log() { printf 'check-deploy: %s\n' "$*" >&2; }
 fail() { log "FAIL: $*"; exit 1; }
 
-sudo_cmd() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+. "$root/scripts/lib/packages.sh"
 
 ensure_systemd_analyze() {
     command -v systemd-analyze >/dev/null && return 0
-    log "installing systemd (for systemd-analyze)"
-    sudo_cmd apt-get update -qq
-    sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >/dev/null
+    install_missing systemd
 }
 
 ensure_pyyaml() {

@@ -49,19 +49,10 @@ wait_for() {
     fail "$what: not within $((tries / 2)) s"
 }
 
-sudo_cmd() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+. "$root/scripts/lib/packages.sh"
 
 install_packages() {
-    local missing=() pkg
-    for pkg in iproute2 openssl util-linux docker.io curl; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    log "installing ${missing[*]}"
-    sudo_cmd apt-get update -qq
-    sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    install_missing iproute2 openssl util-linux docker.io curl
 }
 
 # ---- down ----
