@@ -28,7 +28,7 @@ extension MattermostFake {
 
         package static let any = RequestFilter()
 
-        func matches(_ request: RecordedRequest) -> Bool {
+        package func matches(_ request: RecordedRequest) -> Bool {
             (method.map { $0 == request.method } ?? true) && (pathPrefix.map(request.path.hasPrefix) ?? true)
         }
     }
