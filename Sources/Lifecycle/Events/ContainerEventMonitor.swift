@@ -116,7 +116,8 @@ package final class ContainerEventMonitor: Service, Sendable {
         }
     }
 
-    /// Routes events whose container id or name is in `keys` to `observer`; replaces an earlier attachment.
+    /// Routes events whose container id or name, or the id of the Swarm service whose task the container runs, is
+    /// in `keys` to `observer`; replaces an earlier attachment.
     package func attach(_ observer: any ContainerEventObserver, matching keys: Set<String>) {
         state.withLock { $0.observations[ObjectIdentifier(observer)] = Observation(observer: observer, keys: keys) }
     }
@@ -207,6 +208,7 @@ package final class ContainerEventMonitor: Service, Sendable {
             state.observations.values.filter { observation in
                 observation.keys.contains(event.containerID)
                     || event.containerName.map { observation.keys.contains($0) } == true
+                    || event.swarmServiceID.map { observation.keys.contains($0) } == true
             }.map(\.observer)
         }
     }

@@ -118,11 +118,16 @@ package struct ContainerEvent: Sendable, Hashable {
     package var containerName: String?
     package var action: Action
     package var time: Timestamp
+    /// The Swarm service whose task the container runs (its `com.docker.swarm.service.id` label), if any.
+    package var swarmServiceID: String?
 
-    package init(containerID: String, containerName: String?, action: Action, time: Timestamp) {
+    package init(
+        containerID: String, containerName: String?, action: Action, time: Timestamp, swarmServiceID: String? = nil
+    ) {
         self.containerID = containerID
         self.containerName = containerName
         self.action = action
         self.time = time
+        self.swarmServiceID = swarmServiceID
     }
 }

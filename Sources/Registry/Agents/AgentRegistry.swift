@@ -183,7 +183,7 @@ package actor AgentRegistry<C: Clock<Duration>>: Service {
         logger[metadataKey: "agent.name"] = "\(definition.name)"
         let nodes = engines.nodes
         return SwarmWorkerBackend(
-            target: target, monitor: services, nodeRuntime: { await nodes.runtime(forNode: $0) }, clock: clock,
-            logger: logger)
+            target: target, monitor: services, nodeRuntime: { await nodes.runtime(forNode: $0) },
+            containerMonitors: engines.all.map(\.monitor), clock: clock, logger: logger)
     }
 }

@@ -7,6 +7,19 @@ import Testing
 /// The Swarm layer's reading of engine answers, on canned bodies (no engine needed).
 @Suite("Swarm answers, parsed")
 struct SwarmParsingTests {
+    /// A task's container carries its service's id as a label; a plain container does not.
+    @Test func aTasksContainerEventNamesItsService() throws {
+        let task = #"""
+            {"status":"start","id":"c1","from":"img","Type":"container","Action":"start","Actor":{"ID":"c1",
+            "Attributes":{"com.docker.swarm.service.id":"svc9","com.docker.swarm.task.id":"t1","name":"web.1.t1"}},
+            "time":1700000000,"timeNano":1700000000123456789}
+            """#
+        let event = try #require(DockerEngineRuntime.parseEvent(Array(task.utf8)))
+        #expect(event.swarmServiceID == "svc9" && event.action == .start && event.containerName == "web.1.t1")
+        let plain = #"{"Type":"container","Action":"die","Actor":{"ID":"c2","Attributes":{"exitCode":"0"}},"time":1}"#
+        #expect(try #require(DockerEngineRuntime.parseEvent(Array(plain.utf8))).swarmServiceID == nil)
+    }
+
     @Test func aServiceKeepsItsWholeSpec() throws {
         let json = #"""
             {"ID":"abc","Version":{"Index":42},"Spec":{"Name":"web","Labels":{"dev.dormouse.enable":"true"},

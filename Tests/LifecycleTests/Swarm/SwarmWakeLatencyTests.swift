@@ -1,5 +1,6 @@
 import Foundation
 import Lifecycle
+import Logging
 import TestSupport
 import Testing
 
@@ -48,6 +49,46 @@ struct SwarmWakeLatencyTests {
             print("swarm scale 0 -> 1 until running: \(Self.summary(swarm))")
             print("plain container start:           \(Self.summary(plain))")
             #expect(swarm.count == Self.runs && plain.count == Self.runs)
+        }
+    }
+
+    /// A Swarm agent's wake (`SwarmWorkerBackend.wake`, 50 ms task poll) with the task containers' events
+    /// followed and without, interleaved so both see the same machine.
+    @Test func aWakeWithContainerEventsAgainstThePollAlone() async throws {
+        try await SwarmFixture.withServices { services in
+            let clock = ContinuousClock()
+            let name = SwarmFixture.uniqueName("latency-events")
+            _ = try await services.create(rawSpec: SwarmFixture.operatorSpec(name: name, replicas: 0))
+            let (followed, polled) = try await SwarmFixture.removing([name], on: services) {
+                let logger = Logger(label: "swarm-latency")
+                let containers = ContainerEventMonitor(runtime: services.engine, logger: logger)
+                let following = Task { try await containers.run() }
+                defer { following.cancel() }
+                await containers.waitUntilConnected()
+                let swarm = SwarmServiceMonitor(services: services, logger: logger)
+                let backends = [[containers], []].map {
+                    SwarmWorkerBackend(
+                        target: .existing(service: name), monitor: swarm, nodeRuntime: { _ in nil },
+                        containerMonitors: $0, logger: logger)
+                }
+                let observer = SwarmContainerEventsTests.Observer()
+                var samples: [[Duration]] = [[], []]
+                for _ in 0..<Self.runs {
+                    for (index, backend) in backends.enumerated() {
+                        let worker = try await backend.resolve(knownID: nil, instance: "latency", logger: logger)
+                        backend.observe(observer, ids: [worker.id])
+                        let start = clock.now
+                        try await backend.wake(worker, notBefore: 0)
+                        samples[index].append(start.duration(to: clock.now))
+                        try await backend.stop(worker.id, grace: .seconds(5))
+                        backend.stopObserving()
+                    }
+                }
+                return (samples[0], samples[1])
+            }
+            print("swarm agent wake, container events followed: \(Self.summary(followed))")
+            print("swarm agent wake, task poll alone:           \(Self.summary(polled))")
+            #expect(followed.count == Self.runs && polled.count == Self.runs)
         }
     }
 

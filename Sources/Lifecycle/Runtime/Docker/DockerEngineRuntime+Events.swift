@@ -53,7 +53,8 @@ extension DockerEngineRuntime {
             containerID: id,
             containerName: attributes["name"],
             action: mapAction(action, attributes: attributes),
-            time: raw.timeNano ?? (raw.time ?? 0) * 1_000_000_000)
+            time: raw.timeNano ?? (raw.time ?? 0) * 1_000_000_000,
+            swarmServiceID: attributes["com.docker.swarm.service.id"])
     }
 
     static func mapAction(_ action: String, attributes: [String: String]) -> ContainerEvent.Action {

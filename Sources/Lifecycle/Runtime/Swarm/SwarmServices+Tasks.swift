@@ -20,12 +20,12 @@ extension SwarmServices {
 
     /// Polls `tasks(of:)` every `interval` on `clock` until a task runs, and returns it; after `timeout` throws
     /// `.notReady` with the newest task's state and error. A bounded poll is the only way to learn this: Swarm
-    /// emits no task events.
+    /// emits no task events. A `signal` (container events of the service's tasks) makes it read again at once.
     package func waitForRunningTask<C: Clock<Duration>>(
-        of service: String, every interval: Duration, timeout: Duration, clock: C
+        of service: String, every interval: Duration, timeout: Duration, clock: C, signal: SwarmTaskSignal? = nil
     ) async throws -> SwarmTask {
         let tasks = try await waitForTasks(
-            of: service, every: interval, timeout: timeout, clock: clock, awaiting: "a running task"
+            of: service, every: interval, timeout: timeout, clock: clock, signal: signal, awaiting: "a running task"
         ) { $0.contains(where: \.isRunning) }
         return tasks.first(where: \.isRunning)!
     }
@@ -34,29 +34,38 @@ extension SwarmServices {
     /// tasks shut down a moment later), and returns the tasks then listed.
     @discardableResult
     package func waitForNoRunningTask<C: Clock<Duration>>(
-        of service: String, every interval: Duration, timeout: Duration, clock: C
+        of service: String, every interval: Duration, timeout: Duration, clock: C, signal: SwarmTaskSignal? = nil
     ) async throws -> [SwarmTask] {
         try await waitForTasks(
-            of: service, every: interval, timeout: timeout, clock: clock, awaiting: "no running task"
+            of: service, every: interval, timeout: timeout, clock: clock, signal: signal, awaiting: "no running task"
         ) {
             !$0.contains { $0.state == .running }
         }
     }
 
     private func waitForTasks<C: Clock<Duration>>(
-        of service: String, every interval: Duration, timeout: Duration, clock: C, awaiting wanted: String,
-        until condition: ([SwarmTask]) -> Bool
+        of service: String, every interval: Duration, timeout: Duration, clock: C, signal: SwarmTaskSignal?,
+        awaiting wanted: String, until condition: ([SwarmTask]) -> Bool
     ) async throws -> [SwarmTask] {
         let deadline = clock.now.advanced(by: timeout)
+        var pace = SwarmTaskSignal.Pace(interval: interval)
         while true {
+            // Taken before the read: a change signalled while it runs makes the wait below return at once.
+            let seen = signal?.generation
             let tasks = try await tasks(of: service)
             if condition(tasks) { return tasks }
-            guard clock.now.advanced(by: interval) <= deadline else {
+            // Without a signal the next read is a whole interval away; with one it may come at any moment.
+            guard clock.now.advanced(by: signal == nil ? interval : .zero) < deadline else {
                 let newest = tasks.first.map { "its newest task is \($0.state)" + ($0.error.map { ": \($0)" } ?? "") }
                 throw ContainerRuntimeError.notReady(
                     "waited \(timeout) for service \(service) to have \(wanted); " + (newest ?? "it has no task"))
             }
-            try await clock.sleep(until: clock.now.advanced(by: interval), tolerance: nil)
+            if let signal, let seen {
+                await pace.wait(on: signal, after: seen, clock: clock)
+                try Task.checkCancellation()
+            } else {
+                try await clock.sleep(until: clock.now.advanced(by: interval), tolerance: nil)
+            }
         }
     }
 

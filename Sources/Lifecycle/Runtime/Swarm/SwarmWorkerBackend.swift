@@ -4,11 +4,12 @@ import Synchronization
 /// A worker that is a Swarm service kept at zero or one replica: an operator's service that opted in, or one
 /// Dormouse creates. A wake scales it 0 → 1 and is ready once a task runs (Swarm holds a task in `starting`
 /// until its HEALTHCHECK passes); a sleep scales it to 0. Swarm has no task events, so readiness is a task poll
-/// bounded by the controller's start timeout; scales made by others arrive as service events.
+/// bounded by the controller's start timeout, cut short by the container events of the service's tasks on the
+/// engines Dormouse reaches (`containerMonitors`); scales made by others arrive as service events.
 ///
 /// Every scale-up makes a new task with a new container, so a task is reached (exec) through the engine of the
 /// node it runs on, found with `nodeRuntime`, and an `http` worker by the service's name on its overlay network.
-package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver {
+package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver, ContainerEventObserver {
     /// Finds the engine of a swarm node (by node id) that Dormouse reaches, for exec into a task's container.
     package typealias NodeRuntime = @Sendable (_ nodeID: String) async -> (any ContainerRuntime)?
 
@@ -23,16 +24,22 @@ package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver {
     /// How long a wake waits for Swarm to make a task before it scales the service again.
     let nudgeAfter: Duration
     let logger: Logger
+    /// The event monitors of the engines Dormouse drives: a node among them reports its tasks' containers.
+    let containerMonitors: [ContainerEventMonitor]
+    /// Fired by those container events; a waiting task poll reads again at once.
+    let taskChanged = SwarmTaskSignal()
     private let observer = Mutex<WeakObserver?>(nil)
 
     package init(
         target: SwarmServiceTarget, monitor: SwarmServiceMonitor, nodeRuntime: @escaping NodeRuntime,
-        clock: any Clock<Duration> = ContinuousClock(), pollInterval: Duration = .milliseconds(50),
-        shutdownAllowance: Duration = .seconds(30), nudgeAfter: Duration = .seconds(2), logger: Logger
+        containerMonitors: [ContainerEventMonitor] = [], clock: any Clock<Duration> = ContinuousClock(),
+        pollInterval: Duration = .milliseconds(50), shutdownAllowance: Duration = .seconds(30),
+        nudgeAfter: Duration = .seconds(2), logger: Logger
     ) {
         self.target = target
         self.monitor = monitor
         self.nodeRuntime = nodeRuntime
+        self.containerMonitors = containerMonitors
         self.clock = clock
         self.pollInterval = pollInterval
         self.shutdownAllowance = shutdownAllowance
@@ -106,8 +113,10 @@ package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver {
         // Counted in polls: the clock is an existential, whose instants cannot be subtracted.
         var pollsSinceScale = 0
         var nudges = 0
+        var pace = SwarmTaskSignal.Pace(interval: pollInterval)
         while true {
             try Task.checkCancellation()
+            let seen = taskChanged.generation
             let tasks = try await services.tasks(of: service)
             if tasks.contains(where: \.isRunning) { return }
             let new = tasks.filter { !earlier.contains($0.id) }
@@ -124,8 +133,9 @@ package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver {
                 try await services.scale(service, to: 1)
                 pollsSinceScale = 0
             }
-            try await clock.sleep(for: pollInterval)
-            pollsSinceScale += 1
+            // A container event cuts the wait short; the nudge counts only whole intervals.
+            if !(await pace.wait(on: taskChanged, after: seen, clock: clock)) { pollsSinceScale += 1 }
+            try Task.checkCancellation()
         }
     }
 
@@ -133,7 +143,7 @@ package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver {
         let service = workerID ?? target.serviceName
         try await services.scale(service, to: 0)
         try await services.waitForNoRunningTask(
-            of: service, every: pollInterval, timeout: grace + shutdownAllowance, clock: clock)
+            of: service, every: pollInterval, timeout: grace + shutdownAllowance, clock: clock, signal: taskChanged)
     }
 
     /// A service has no pause: Swarm would see a frozen task as running and never thaw it.
@@ -174,7 +184,7 @@ package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver {
     package func reach(_ workerID: String?) async throws -> WorkerReach {
         let service = workerID ?? target.serviceName
         let task = try await services.waitForRunningTask(
-            of: service, every: pollInterval, timeout: shutdownAllowance, clock: clock)
+            of: service, every: pollInterval, timeout: shutdownAllowance, clock: clock, signal: taskChanged)
         guard let container = task.containerID else {
             throw ContainerRuntimeError.notFound("service \(target.serviceName)'s running task names no container")
         }
@@ -191,11 +201,24 @@ package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver {
     package func observe(_ observer: any WorkerEventObserver, ids: Set<String>) {
         self.observer.withLock { $0 = WeakObserver(observer) }
         monitor.attach(self, matching: ids.union([target.serviceName]))
+        // Container events name the service by id only; before the id is known there is nothing to match.
+        for containers in containerMonitors { containers.attach(self, matching: ids) }
     }
 
     package func stopObserving() {
         monitor.detach(self)
+        for containers in containerMonitors { containers.detach(self) }
         observer.withLock { $0 = nil }
+    }
+
+    /// A container of one of the service's tasks started, died or changed health: whoever polls its tasks reads
+    /// them again now. The lifecycle itself follows the service's replica count, not its containers.
+    package func containerEvent(_ event: ContainerEvent) async {
+        taskChanged.fire()
+    }
+
+    package func engineReconnected() async {
+        taskChanged.fire()
     }
 
     func serviceEvent(_ event: SwarmServiceEvent) async {
