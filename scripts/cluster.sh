@@ -52,7 +52,7 @@ wait_for() {
 . "$root/scripts/lib/packages.sh"
 
 install_packages() {
-    install_missing iproute2 openssl util-linux docker.io curl
+    install_missing iproute2 openssl util-linux docker.io curl socat
 }
 
 # ---- down ----

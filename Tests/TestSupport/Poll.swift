@@ -1,7 +1,9 @@
+import Foundation
+
 /// Asks `condition` until it holds, pausing `interval` between asks, for at most `limit`: for state an engine
 /// publishes no event for (a swarm task's node and state), where asking again is the only way to learn it.
 /// Throws `PollTimedOut` naming `what` past the limit, and `CancellationError` when the task is cancelled.
-func poll(
+package func poll(
     _ what: String, within limit: Duration = .seconds(60), every interval: Duration = .milliseconds(250),
     _ condition: () async throws -> Bool
 ) async throws {
@@ -13,9 +15,9 @@ func poll(
 }
 
 /// A polled condition did not hold within its limit.
-struct PollTimedOut: Error, CustomStringConvertible {
-    let what: String
-    let limit: Duration
+package struct PollTimedOut: Error, CustomStringConvertible {
+    package let what: String
+    package let limit: Duration
 
-    var description: String { "\(what): not within \(limit)" }
+    package var description: String { "\(what): not within \(limit)" }
 }
