@@ -4,30 +4,37 @@ import GRDB
 struct TaskStore: Sendable {
     let database: DatabasePool
 
+    /// Writes a new task (`queued`, or `running` when it starts at once).
+    ///
+    /// Each write is one statement, which SQLite commits on its own (autocommit): no `BEGIN`/`COMMIT` around it.
+    /// The statements are prepared once per connection.
     func insert(_ task: TaskRecord, agentID: Int64) async throws {
-        try await database.write { db in
-            try db.execute(
+        try await database.writeWithoutTransaction { db in
+            try db.cachedStatement(
                 sql: """
-                    INSERT INTO tasks (id, agent_id, agent, status, payload_json, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [task.id, agentID, task.agent, task.status.rawValue, task.payload.jsonText, task.createdAt])
+                    INSERT INTO tasks (id, agent_id, agent, status, payload_json, created_at, started_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                task.id, agentID, task.agent, task.status.rawValue, task.payload.jsonText, task.createdAt,
+                task.startedAt,
+            ])
         }
     }
 
     /// Writes everything that changes over a task's life.
     func update(_ task: TaskRecord) async throws {
-        try await database.write { db in
-            try db.execute(
+        try await database.writeWithoutTransaction { db in
+            try db.cachedStatement(
                 sql: """
                     UPDATE tasks SET status = ?, started_at = ?, finished_at = ?, cold_start = ?, wake_ms = ?,
                         exit_code = ?, http_status = ?, output = ?, output_truncated = ?, error = ?
                     WHERE id = ?
-                    """,
-                arguments: [
-                    task.status.rawValue, task.startedAt, task.finishedAt, task.coldStart, task.wakeMilliseconds,
-                    task.exitCode, task.httpStatus, task.output, task.outputTruncated, task.error, task.id,
-                ])
+                    """
+            ).execute(arguments: [
+                task.status.rawValue, task.startedAt, task.finishedAt, task.coldStart, task.wakeMilliseconds,
+                task.exitCode, task.httpStatus, task.output, task.outputTruncated, task.error, task.id,
+            ])
         }
     }
 

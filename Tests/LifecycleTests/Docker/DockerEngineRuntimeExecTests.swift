@@ -37,7 +37,7 @@ struct DockerEngineRuntimeExecTests {
     @Test(.timeLimit(.minutes(1)))
     func aCancelledExecTakesItsProcessesWithIt() async throws {
         try await Self.withContainer("exec-cancel") { runtime, name in
-            var events = try await runtime.events(since: nil).makeAsyncIterator()
+            var events = try await runtime.events(since: nil, actions: nil).makeAsyncIterator()
             let abandoned = Task {
                 try await runtime.exec(name, ExecRequest(argv: ["sh", "-c", "sleep 4444 & sleep 5555"]))
             }
@@ -54,6 +54,38 @@ struct DockerEngineRuntimeExecTests {
                 name, ExecRequest(argv: ["sh", "-c", "grep -l -e '4[4]44' -e '5[5]55' /proc/[0-9]*/cmdline"]))
             #expect(left.output == "", "still running: \(left.output)")
         }
+    }
+
+    /// The lifecycle's subscription asks the engine for the actions it reacts to only: an exec's three events
+    /// (and a stop's `kill`) never reach Dormouse; subscribed without the filter, they do.
+    @Test(.timeLimit(.minutes(1)))
+    func theLifecycleStreamCarriesNoExecEvents() async throws {
+        try await Self.withContainer("exec-quiet") { runtime, name in
+            let lifecycle = try await runtime.events(since: nil)
+            let everything = try await runtime.events(since: nil, actions: nil)
+            _ = try await runtime.exec(name, ExecRequest(argv: ["true"]))
+            try await runtime.stop(name, timeout: .seconds(1))
+            #expect(try await Self.actions(of: name, in: lifecycle) == ["die"])
+            let all = try await Self.actions(of: name, in: everything)
+            #expect(all.contains { $0.hasPrefix("exec_die") } && all.contains("kill"), "\(all)")
+        }
+    }
+
+    /// The container's actions up to its `die`, the others as the engine names them.
+    static func actions(of name: String, in stream: AsyncThrowingStream<ContainerEvent, any Error>) async throws
+        -> [String]
+    {
+        var actions: [String] = []
+        for try await event in stream where event.containerName == name {
+            switch event.action {
+            case .die:
+                actions.append("die")
+                return actions
+            case .other(let action): actions.append(action)
+            default: actions.append("\(event.action)")
+            }
+        }
+        return actions
     }
 
     @Test func aProgramThatDoesNotExistExitsWith126() async throws {

@@ -5,10 +5,27 @@ import NIOHTTP1
 
 /// The engine's `/events` stream, filtered to containers, one JSON object per line.
 extension DockerEngineRuntime {
+    /// The container events the lifecycle reacts to, as the engine names them (`health_status` matches every
+    /// `health_status: …`). The engine sends no others: an exec alone makes three (`exec_create`, `exec_start`,
+    /// `exec_die`), which every dispatch to an exec worker would otherwise have Dormouse decode and drop.
+    package static let lifecycleActions = ["start", "die", "stop", "pause", "unpause", "destroy", "health_status"]
+
+    /// The events the lifecycle reacts to (`lifecycleActions`).
     package func events(
         since: ContainerEvent.Timestamp?
     ) async throws -> AsyncThrowingStream<ContainerEvent, any Error> {
-        var query = [("filters", #"{"type":["container"]}"#)]
+        try await events(since: since, actions: Self.lifecycleActions)
+    }
+
+    /// Container events; only the named `actions` when given, every one when nil.
+    package func events(
+        since: ContainerEvent.Timestamp?, actions: [String]?
+    ) async throws -> AsyncThrowingStream<ContainerEvent, any Error> {
+        var filters = ["type": ["container"]]
+        if let actions { filters["event"] = actions }
+        let filter = String(
+            decoding: try JSONSerialization.data(withJSONObject: filters, options: [.sortedKeys]), as: UTF8.self)
+        var query = [("filters", filter)]
         if let since {
             query.append(("since", "\(since / 1_000_000_000).\(String(format: "%09lld", since % 1_000_000_000))"))
         }

@@ -20,7 +20,7 @@ struct DockerTimeoutTests {
             """
         try await DockerFixture.withRuntime { runtime in
             try await DockerFixture.removing([container], on: runtime) {
-                let engine = EngineEvents(try await runtime.events(since: nil), container: container)
+                let engine = EngineEvents(try await runtime.events(since: nil, actions: nil), container: container)
                 let app = TestApp(runtime: runtime)
                 let clock = app.clock
                 try await app.run { client in

@@ -81,8 +81,14 @@ struct TasksAPITests {
         let gate = runtime.holdStarts()
         try await TestApp(runtime: runtime).run { client in
             try await client.post("/agents", Self.agent(extra: #", "max_queue": 1"#))
-            #expect(try await client.post("/agents/w1/tasks", #"{"payload": 1}"#).status == .accepted)
+            // The first takes the free slot at once: it is written as running in its insert, not queued first.
+            let first = try await client.post("/agents/w1/tasks", #"{"payload": 1}"#)
+            #expect(first.status == .accepted)
+            #expect(first.json["status"].string == "running")
+            #expect(first.json["started_at"].int == first.json["created_at"].int)
             await gate.waitForWaiters(1)
+            let stored = try await client.get("/tasks/\(first.json["id"].string ?? "")").json
+            #expect(stored["status"].string == "running" && stored["started_at"].int != nil, "\(stored)")
             let queued = try await client.post("/agents/w1/tasks", #"{"payload": 2}"#)
             #expect(queued.status == .accepted)
             #expect(queued.json["status"].string == "queued")
