@@ -88,7 +88,7 @@ extension AgentRegistry {
             await controller.shutdown()
             await removeContainer(of: controller)
         }
-        for var task in entry.queue {
+        for var task in entry.queue.map(\.task) {
             task.status = .failed
             task.error = "the agent was deleted before the task ran"
             await finishRecord(&task)

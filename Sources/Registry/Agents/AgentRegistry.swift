@@ -17,7 +17,7 @@ package actor AgentRegistry<C: Clock<Duration>>: Service {
         var stored: StoredAgent
         var controller: LifecycleController<C>?
         var running = 0
-        var queue: [TaskRecord] = []
+        var queue: [Waiting] = []
         /// Dispatches admitted and being written to the database, counted against the queue bound.
         var admitting = 0
         /// The controller is being replaced (a changed container or lifecycle): queued tasks wait for the new one.
@@ -26,9 +26,25 @@ package actor AgentRegistry<C: Clock<Duration>>: Service {
         var load: Int { running + queue.count + admitting }
     }
 
+    /// A task waiting for a free slot.
+    struct Waiting {
+        var task: TaskRecord
+        var accepted: C.Instant
+        /// When it began to wait (for Dormouse's own time per task, which leaves the wait out).
+        var since: C.Instant
+    }
+
+    /// When a task was accepted and how long it waited for a slot: Dormouse's own time per task leaves the wait out.
+    struct Timing: Sendable {
+        var accepted: C.Instant
+        var queueWait: Duration = .zero
+    }
+
     /// Work for the service's task group.
     enum Job: Sendable {
-        case run(TaskRecord, agentID: Int64, definition: AgentDefinition, controller: LifecycleController<C>?)
+        case run(
+            TaskRecord, agentID: Int64, definition: AgentDefinition, controller: LifecycleController<C>?, timing: Timing
+        )
         case bringUp(LifecycleController<C>)
         case reconcile(LifecycleController<C>)
     }
@@ -135,8 +151,8 @@ package actor AgentRegistry<C: Clock<Duration>>: Service {
 
     private func perform(_ job: Job) async {
         switch job {
-        case .run(let task, let agentID, let definition, let controller):
-            await execute(task, agentID: agentID, definition: definition, controller: controller)
+        case .run(let task, let agentID, let definition, let controller, let timing):
+            await execute(task, agentID: agentID, definition: definition, controller: controller, timing: timing)
         case .bringUp(let controller):
             do {
                 _ = try await controller.start(trigger: .boot)

@@ -11,6 +11,7 @@ extension AgentRegistry {
     /// (a Swarm agent on an engine that cannot run services), `.hostAgentsDisabled` (a stored host-mode agent on a
     /// server that no longer allows them) or `.shuttingDown`.
     package func dispatch(to name: String, payload: JSONValue) async throws -> TaskRecord {
+        let accepted = clock.now
         try refuseWhenStopping()
         guard let found = entries[name] else { throw RegistryError.agentNotFound(name) }
         try refuseDisabledHostAgent(found.stored.definition)
@@ -90,9 +91,9 @@ extension AgentRegistry {
         }
         statistics.queued(agent: name)
         if runsAtOnce {
-            start(task, name: name)
+            start(task, name: name, timing: Timing(accepted: accepted))
         } else {
-            entries[name]?.queue.append(task)
+            entries[name]?.queue.append(Waiting(task: task, accepted: accepted, since: clock.now))
             pump(name)
         }
         // The record as written: reading it back cost a database round trip on every dispatch.
@@ -131,13 +132,15 @@ extension AgentRegistry {
     func pump(_ name: String) {
         guard !stopping.withLock({ $0 }), var entry = entries[name], !entry.replacing else { return }
         while entry.running < entry.stored.definition.maxConcurrency, !entry.queue.isEmpty {
-            let task = entry.queue.removeFirst()
+            let waiting = entry.queue.removeFirst()
             entry.running += 1
+            let timing = Timing(accepted: waiting.accepted, queueWait: waiting.since.duration(to: clock.now))
             let job = Job.run(
-                task, agentID: entry.stored.id, definition: entry.stored.definition, controller: entry.controller)
+                waiting.task, agentID: entry.stored.id, definition: entry.stored.definition,
+                controller: entry.controller, timing: timing)
             if case .terminated = jobsContinuation.yield(job) {
                 entry.running -= 1
-                entry.queue.insert(task, at: 0)
+                entry.queue.insert(waiting, at: 0)
                 break
             }
         }
@@ -146,19 +149,21 @@ extension AgentRegistry {
 
     /// Hands a task that already holds one of the agent's slots (counted in `running`) to the service's task
     /// group. When the group has ended (shutdown), the task waits in the queue like any other: shutdown fails it.
-    private func start(_ task: TaskRecord, name: String) {
+    private func start(_ task: TaskRecord, name: String, timing: Timing) {
         guard let entry = entries[name] else { return }
         let job = Job.run(
-            task, agentID: entry.stored.id, definition: entry.stored.definition, controller: entry.controller)
+            task, agentID: entry.stored.id, definition: entry.stored.definition, controller: entry.controller,
+            timing: timing)
         if case .terminated = jobsContinuation.yield(job) {
             entries[name]?.running -= 1
-            entries[name]?.queue.insert(task, at: 0)
+            entries[name]?.queue.insert(Waiting(task: task, accepted: timing.accepted, since: clock.now), at: 0)
         }
     }
 
-    func execute(_ queued: TaskRecord, agentID: Int64, definition: AgentDefinition, controller: LifecycleController<C>?)
-        async
-    {
+    func execute(
+        _ queued: TaskRecord, agentID: Int64, definition: AgentDefinition, controller: LifecycleController<C>?,
+        timing: Timing
+    ) async {
         var task = queued
         // A task that ran at once was inserted as `running`; one that waited in the queue is marked now.
         let wasQueued = task.status == .queued
@@ -180,6 +185,8 @@ extension AgentRegistry {
         outcome.apply(to: &task, interrupted: stopping.withLock { $0 })
         await markedRunning?.value
         await finishRecord(&task)
+        let total = timing.accepted.duration(to: clock.now)
+        statistics.overhead(total - timing.queueWait - outcome.workerTime)
         finished(task, agentID: agentID)
     }
 
@@ -221,7 +228,7 @@ extension AgentRegistry {
             await entries[name]?.controller?.shutdown()
             let queue = entries[name]?.queue ?? []
             entries[name]?.queue = []
-            for var task in queue {
+            for var task in queue.map(\.task) {
                 task.status = .failed
                 task.error = "interrupted: Dormouse shut down before the task ran"
                 await finishRecord(&task)

@@ -11,6 +11,9 @@ struct Attempt: Sendable {
     var coldStart: Bool?
     var wake: Duration?
     var outcome: Result<WorkerDelivery.Result, any Error> = .failure(CancellationError())
+    /// The time that was the worker's, not Dormouse's: a lease that waited for the worker to start, and the
+    /// delivery.
+    var workerTime: Duration = .zero
 
     static func make<C: Clock<Duration>>(
         _ task: TaskRecord, definition: AgentDefinition, controller: LifecycleController<C>?, clock: C,
@@ -20,14 +23,27 @@ struct Attempt: Sendable {
         var leased = false
         do {
             if let controller {
-                let lease = try await controller.acquire()
+                let asked = clock.now
+                let lease: AcquireOutcome
+                do {
+                    lease = try await controller.acquire()
+                } catch {
+                    // A start that failed was the worker's time too.
+                    attempt.workerTime += asked.duration(to: clock.now)
+                    throw error
+                }
                 leased = true
                 attempt.coldStart = lease.isColdStart
-                if case .cold(let wake) = lease { attempt.wake = wake }
+                if case .cold(let wake) = lease {
+                    attempt.wake = wake
+                    attempt.workerTime += asked.duration(to: clock.now)
+                }
             }
             // The worker the lease is on, as the controller checked it: never one that took the name since.
             let worker = try await controller?.reach()
             let seconds = definition.dispatch.timeoutSeconds
+            let delivering = clock.now
+            defer { attempt.workerTime += delivering.duration(to: clock.now) }
             attempt.outcome = .success(
                 try await withTimeout(seconds, clock: clock) {
                     try await delivery.deliver(task, to: definition, worker: worker)

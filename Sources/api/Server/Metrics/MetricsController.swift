@@ -33,16 +33,26 @@ struct MetricsController<C: Clock<Duration>>: Sendable {
                     value: Double(metrics.counters[type] ?? 0))
             }
         }
-        renderHistogram(into: &text)
+        renderHistograms(into: &text)
         renderTasks(agents, into: &text)
         return text.output
     }
 
-    private func renderHistogram(into text: inout PrometheusText) {
-        let reading = histogram.reading
-        let name = "dormouse_start_latency_seconds"
-        text.family(name, type: "histogram", help: "Time from a lazy start's engine call to the worker being ready.")
-        for (index, bound) in StartLatencyHistogram.bounds.enumerated() {
+    private func renderHistograms(into text: inout PrometheusText) {
+        render(
+            histogram.reading, as: "dormouse_start_latency_seconds",
+            help: "Time from a lazy start's engine call to the worker being ready.", into: &text)
+        render(
+            statistics.snapshot.overhead, as: "dormouse_task_overhead_seconds",
+            help: "Dormouse's own time per task, from its acceptance to its final record: admission, the database "
+                + "writes, the hand-offs and the lease; not the wait for a free slot, a worker's start, or the "
+                + "delivery.",
+            into: &text)
+    }
+
+    private func render(_ reading: Histogram, as name: String, help: String, into text: inout PrometheusText) {
+        text.family(name, type: "histogram", help: help)
+        for (index, bound) in reading.bounds.enumerated() {
             text.sample("\(name)_bucket", ["le": "\(bound)"], value: Double(reading.buckets[index]))
         }
         text.sample("\(name)_bucket", ["le": "+Inf"], value: Double(reading.count))

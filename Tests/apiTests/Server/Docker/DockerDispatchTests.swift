@@ -26,6 +26,35 @@ struct DockerDispatchTests {
         return SQLiteAuditLog.eventTypes.map { counters[$0].int }
     }
 
+    /// On the real engine and in real time, Dormouse's own time per task (`/metrics`) leaves out the cold start and
+    /// the exec: a task that wakes its worker and runs for half a second is counted at a small part of that.
+    @Test func theOverheadHistogramCountsOnlyDormousesOwnTime() async throws {
+        let container = DockerFixture.uniqueName("overhead")
+        try await DockerFixture.withRuntime { runtime in
+            try await DockerFixture.removing([container], on: runtime) {
+                let app = TestApp(runtime: runtime, realTime: true)
+                try await app.run { client in
+                    let agent = """
+                        {"name": "slow", "mode": "container", "idle_timeout_s": 60,
+                         "container": {"name": "\(container)", "image": "\(DockerFixture.image)",
+                                       "command": ["sleep", "3600"]},
+                         "dispatch": {"type": "exec", "argv": ["sleep", "0.5"]}}
+                        """
+                    #expect(try await client.post("/agents", agent).status == .created)
+                    let task = try await client.post("/agents/slow/tasks?wait=true", #"{"payload": 1}"#).json
+                    #expect(task["status"].string == "succeeded" && task["cold_start"] == .bool(true), "\(task)")
+                    var text = ""
+                    try await waitUntil {
+                        text = try await client.get("/metrics").text
+                        return LifecycleAPITests.sample("dormouse_task_overhead_seconds_count", in: text) == 1
+                    }
+                    let own = try #require(LifecycleAPITests.sample("dormouse_task_overhead_seconds_sum", in: text))
+                    #expect(own > 0 && own < 0.4, "Dormouse's own time \(own) s of a task over 0.5 s")
+                }
+            }
+        }
+    }
+
     @Test func execDispatchIdleStopRestartAndRecreate() async throws {
         let container = DockerFixture.uniqueName("api")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-\(UUID().uuidString)")
