@@ -72,6 +72,8 @@ let own = zip(roundTrips, execs).map { $0 - $1 }
 print("dispatch round trip over REST (wait=true, warm exec worker): \(percentiles(roundTrips))")
 print("  the same exec straight to the engine, interleaved:         \(percentiles(execs))")
 print("  Dormouse's own time (round trip − engine exec, paired):    \(percentiles(own))")
+let overhead = OverheadReading(metrics: String(buffer: try await call(.GET, "/metrics", expect: 200)))
+print("  its own time inside the server (/metrics, no HTTP):        \(overhead.summary)")
 print("RSS after the load: \(Server.residentMiB(pid: server.pid)) MiB")
 
 // Event fan-out: each operator start of an agent whose container does not exist writes a lazy_start_failed
