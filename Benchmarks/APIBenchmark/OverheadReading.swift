@@ -1,4 +1,4 @@
-import NIOCore
+import Foundation
 
 /// The server's own account of its time per task: the `dormouse_task_overhead_seconds` histogram of `/metrics`.
 /// It has none of the engine's noise (the exec is left out), and none of the HTTP either.
