@@ -8,7 +8,11 @@ extension DockerEngineRuntime {
     /// The container events the lifecycle reacts to, as the engine names them (`health_status` matches every
     /// `health_status: …`). The engine sends no others: an exec alone makes three (`exec_create`, `exec_start`,
     /// `exec_die`), which every dispatch to an exec worker would otherwise have Dormouse decode and drop.
-    package static let lifecycleActions = ["start", "die", "stop", "pause", "unpause", "destroy", "health_status"]
+    /// `died` is Podman's name for `die` in a filter (its stream still says `die`; a filter on `die` matches nothing
+    /// there, measured with Podman 4.3.1); Docker ignores a name it does not know.
+    package static let lifecycleActions = [
+        "start", "die", "died", "stop", "pause", "unpause", "destroy", "health_status",
+    ]
 
     /// The events the lifecycle reacts to (`lifecycleActions`).
     package func events(
