@@ -37,7 +37,7 @@ package actor AgentRegistry<C: Clock<Duration>>: Service {
     /// When a task was accepted and how long it waited for a slot: Dormouse's own time per task leaves the wait out.
     struct Timing: Sendable {
         var accepted: C.Instant
-        var queueWait: Duration = .zero
+        var queueWait: Duration
     }
 
     /// Work for the service's task group.

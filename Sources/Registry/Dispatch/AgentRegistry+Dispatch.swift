@@ -71,13 +71,13 @@ extension AgentRegistry {
             outcome = .failure(error)
         }
         let sameAgent = entries[name]?.stored.id == agentID
-        if sameAgent, !runsAtOnce { entries[name]?.admitting -= 1 }
+        // What the task held through its insert is given back: a task that runs at once takes its slot again
+        // below, from the front of the queue.
+        if sameAgent {
+            if runsAtOnce { entries[name]?.running -= 1 } else { entries[name]?.admitting -= 1 }
+        }
         guard case .success = outcome, sameAgent, !stopping.withLock({ $0 }) else {
-            // The slot the task held goes to the next queued one, if any.
-            if sameAgent, runsAtOnce {
-                entries[name]?.running -= 1
-                pump(name)
-            }
+            if sameAgent { pump(name) }
             if case .failure(let error) = outcome {
                 unfinished.remove(task.id)
                 throw error
@@ -90,12 +90,10 @@ extension AgentRegistry {
             throw RegistryError.agentNotFound(name)
         }
         statistics.queued(agent: name)
-        if runsAtOnce {
-            start(task, name: name, timing: Timing(accepted: accepted))
-        } else {
-            entries[name]?.queue.append(Waiting(task: task, accepted: accepted, since: clock.now))
-            pump(name)
-        }
+        let waiting = Waiting(task: task, accepted: accepted, since: clock.now)
+        // Ahead of any task queued during the insert: its record already says running.
+        if runsAtOnce { entries[name]?.queue.insert(waiting, at: 0) } else { entries[name]?.queue.append(waiting) }
+        pump(name)
         // The record as written: reading it back cost a database round trip on every dispatch.
         return task
     }
@@ -145,19 +143,6 @@ extension AgentRegistry {
             }
         }
         entries[name] = entry
-    }
-
-    /// Hands a task that already holds one of the agent's slots (counted in `running`) to the service's task
-    /// group. When the group has ended (shutdown), the task waits in the queue like any other: shutdown fails it.
-    private func start(_ task: TaskRecord, name: String, timing: Timing) {
-        guard let entry = entries[name] else { return }
-        let job = Job.run(
-            task, agentID: entry.stored.id, definition: entry.stored.definition, controller: entry.controller,
-            timing: timing)
-        if case .terminated = jobsContinuation.yield(job) {
-            entries[name]?.running -= 1
-            entries[name]?.queue.insert(Waiting(task: task, accepted: timing.accepted, since: clock.now), at: 0)
-        }
     }
 
     func execute(
