@@ -99,6 +99,8 @@ struct SwarmStackTests {
 
     /// `docker stack deploy` on the manager, with the API token as the external secret the file names.
     static func deploy(_ cluster: ClusterFixture, _ manager: DockerCLI) async throws {
+        // Read before the secret is made: a missing image must not leave the secret behind for the next run.
+        let image = try cluster.requireDormouseImage()
         let socket = try cluster.value("CLUSTER_N1_SOCKET")
         let group = try FileManager.default.attributesOfItem(atPath: socket)[.groupOwnerAccountID] as? NSNumber
         let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("dormouse-stack-\(UUID())")
@@ -108,7 +110,7 @@ struct SwarmStackTests {
         var deploying = manager
         deploying.environment = [
             "DOCKER_GID": "\(group?.intValue ?? 0)", "DOCKER_SOCKET": socket,
-            "DORMOUSE_IMAGE": try cluster.requireDormouseImage(), "WORKER_IMAGE": cluster.testImage,
+            "DORMOUSE_IMAGE": image, "WORKER_IMAGE": cluster.testImage,
         ]
         do {
             try await deploying.run(["stack", "deploy", "--compose-file", stackFile, stack])
