@@ -13,7 +13,7 @@ extension WorkerDelivery {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "X-Dormouse-Task-Id", value: task.id)
         request.body = .bytes(ByteBuffer(string: task.payload.jsonText))
-        let response = try await sendRetryingRefusals(request)
+        let response = try await sendRetryingUnreached(request)
         var output = ByteBuffer()
         var truncated = false
         for try await chunk in response.body {
@@ -38,20 +38,36 @@ extension WorkerDelivery {
         return address
     }
 
-    /// A worker that was just started may not listen yet: refused connections are retried for a few seconds.
-    private func sendRetryingRefusals(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
+    /// A worker that was just started may not be reachable yet: it may not listen (the connection is refused),
+    /// or the network may not route to it yet (a Swarm service's address before the overlay knows the new task:
+    /// the connection attempt times out). In neither case did the request leave, so it is tried again, backing
+    /// off from 50 ms to 1 s, until `reachWindow` has passed since the first try; then the last error stands.
+    private func sendRetryingUnreached(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
+        let deadline = ContinuousClock.now.advanced(by: reachWindow)
         var delay = Duration.milliseconds(50)
-        for _ in 0..<8 {
+        while true {
             do {
                 return try await httpClient.execute(request, timeout: .hours(24))
             } catch {
-                // NIO reports a refused connect as a connection error whose text names ECONNREFUSED.
-                guard "\(error)".contains("refused") else { throw error }
-                logger.debug("worker refused the connection; retrying", metadata: ["http.url": "\(request.url)"])
+                guard let reason = Self.unreached(error), ContinuousClock.now.advanced(by: delay) < deadline else {
+                    throw error
+                }
+                logger.debug(
+                    "worker not reachable yet; retrying",
+                    metadata: ["http.url": "\(request.url)", "reason": "\(reason)"])
                 try await Task.sleep(for: delay)
-                delay *= 2
+                delay = min(delay * 2, .seconds(1))
             }
         }
-        return try await httpClient.execute(request, timeout: .hours(24))
+    }
+
+    /// Why a connection was not made, when the error says the request never left: refused, timed out or no route.
+    static func unreached(_ error: any Error) -> String? {
+        if let error = error as? HTTPClientError, error == .connectTimeout { return "connect timeout" }
+        // NIO reports a failed connect as a connection error whose text names the system's error.
+        let text = "\(error)"
+        if text.contains("refused") { return "connection refused" }
+        if text.contains("No route to host") || text.contains("Network is unreachable") { return "no route" }
+        return nil
     }
 }

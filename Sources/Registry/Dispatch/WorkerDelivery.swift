@@ -32,10 +32,13 @@ package struct WorkerDelivery: Sendable {
 
     let httpClient: HTTPClient
     let logger: Logger
+    /// How long an `http` worker that cannot be reached yet is tried again (see `sendRetryingUnreached`).
+    let reachWindow: Duration
 
-    package init(httpClient: HTTPClient, logger: Logger) {
+    package init(httpClient: HTTPClient, logger: Logger, reachWindow: Duration = .seconds(30)) {
         self.httpClient = httpClient
         self.logger = logger
+        self.reachWindow = reachWindow
     }
 
     /// Delivers `task` to `agent`'s worker; `worker` is where a container agent's running worker is reached.
