@@ -26,11 +26,17 @@ struct OverheadReading {
         }
     }
 
-    /// `mean X ms; ≤ 0.5 ms: a, ≤ 1 ms: b, … of n tasks`.
+    /// The smallest bucket bound, in milliseconds, that holds at least half of the tasks: p50 is at most this.
+    var medianBound: Double? {
+        buckets.first { $0.count * 2 >= count }.map { $0.bound * 1000 }
+    }
+
+    /// `p50 ≤ X ms, mean Y ms; ≤ 0.5 ms: a, ≤ 1 ms: b, … of n tasks`.
     var summary: String {
         guard count > 0 else { return "no tasks counted" }
         let shares = buckets.filter { $0.bound <= 0.005 }.map { "≤ \($0.bound * 1000) ms: \($0.count)" }
-        return String(format: "mean %.3f ms; ", sum / Double(count) * 1000) + shares.joined(separator: ", ")
-            + " of \(count) tasks"
+        let median = medianBound.map { "p50 ≤ \($0) ms, " } ?? ""
+        return median + String(format: "mean %.3f ms; ", sum / Double(count) * 1000)
+            + shares.joined(separator: ", ") + " of \(count) tasks"
     }
 }

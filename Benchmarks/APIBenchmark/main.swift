@@ -53,20 +53,30 @@ _ = try await call(
      "dispatch":{"type":"exec","argv":["sh","-c","echo \"$DORMOUSE_PAYLOAD\""]}}
     """#, expect: 201)
 _ = try await call(.POST, "/agents/exec/tasks?wait=true", #"{"payload":"warm"}"#, expect: 200)
+// Pairs alternate which goes first (ABBA), so neither side always follows the other's engine work.
 var roundTrips: [Duration] = []
 var execs: [Duration] = []
-for index in 0..<60 {
-    roundTrips.append(
+for index in 0..<200 {
+    let dispatch = {
         try await ContinuousClock().measure {
             _ = try await call(.POST, "/agents/exec/tasks?wait=true", #"{"payload":"\#(index)"}"#, expect: 200)
-        })
-    execs.append(
+        }
+    }
+    let direct = {
         try await ContinuousClock().measure {
             _ = try await docker.exec(
                 worker,
                 ExecRequest(
                     argv: ["sh", "-c", "echo \"$DORMOUSE_PAYLOAD\""], environment: ["DORMOUSE_PAYLOAD": "\(index)"]))
-        })
+        }
+    }
+    if index % 4 == 0 || index % 4 == 3 {
+        roundTrips.append(try await dispatch())
+        execs.append(try await direct())
+    } else {
+        execs.append(try await direct())
+        roundTrips.append(try await dispatch())
+    }
 }
 let own = zip(roundTrips, execs).map { $0 - $1 }
 print("dispatch round trip over REST (wait=true, warm exec worker): \(percentiles(roundTrips))")
