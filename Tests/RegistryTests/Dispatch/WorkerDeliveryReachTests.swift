@@ -97,7 +97,8 @@ struct WorkerDeliveryReachTests {
         }
         let took = started.duration(to: .now)
         #expect(Self.retries(logs, "connect timeout") >= 1)
-        #expect(took >= .seconds(1) && took < .seconds(10), "\(took)")
+        // No try starts past the window, so it ends within it plus one connect timeout.
+        #expect(took < .seconds(1) + .milliseconds(200) + .seconds(5), "\(took)")
         await worker.stop()
         try await client.shutdown()
     }
