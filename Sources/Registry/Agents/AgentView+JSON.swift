@@ -41,35 +41,10 @@ extension AgentView {
         }
         buffer.writeStaticString(",\"lifecycle_metrics\":")
         if let lifecycleMetrics {
-            Self.write(lifecycleMetrics, to: &buffer)
+            buffer.writeString(lifecycleMetrics.json)
         } else {
             buffer.writeStaticString("null")
         }
         buffer.writeStaticString("}}")
-    }
-
-    private static func write(_ metrics: InstanceMetrics, to buffer: inout ByteBuffer) {
-        // Counter names and event types are the four fixed names, never user input.
-        buffer.writeStaticString("{\"counters\":{")
-        for (index, type) in SQLiteAuditLog.eventTypes.enumerated() {
-            if index > 0 { buffer.writeStaticString(",") }
-            buffer.writeStaticString("\"")
-            buffer.writeString(type)
-            buffer.writeStaticString("\":")
-            buffer.writeString(String(metrics.counters[type] ?? 0))
-        }
-        buffer.writeStaticString("},\"last_event\":")
-        if let last = metrics.lastEvent {
-            buffer.writeStaticString("{\"type\":\"")
-            buffer.writeString(last.type)
-            buffer.writeStaticString("\",\"ts\":")
-            buffer.writeString(String(last.ts))
-            buffer.writeStaticString(",\"detail\":")
-            buffer.writeString(last.detailJSON)
-            buffer.writeStaticString("}")
-        } else {
-            buffer.writeStaticString("null")
-        }
-        buffer.writeStaticString("}")
     }
 }
