@@ -17,11 +17,14 @@ struct WorkerDeliveryReachTests {
         name: "web", mode: .container, lifecycle: .lazy, container: ContainerBlock(name: "web"),
         dispatch: .http(port: 8080, path: "/task", timeoutSeconds: 60))
 
-    /// A client whose connection attempts give up after 200 ms, so a dropped attempt is seen quickly.
-    static func client() -> HTTPClient {
+    /// A delivery whose client gives up a connection attempt after 200 ms (so a dropped attempt is seen
+    /// quickly), with the client to shut down and the log its retries are read from.
+    static func delivery(window: Duration) -> (WorkerDelivery, HTTPClient, InMemoryLogHandler) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .milliseconds(200), read: nil)
-        return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        let (logger, logs) = InMemoryLogHandler.logger()
+        return (WorkerDelivery(httpClient: client, logger: logger, reachWindow: window), client, logs)
     }
 
     static func deliver(
@@ -40,9 +43,7 @@ struct WorkerDeliveryReachTests {
 
     @Test func aWorkerWhoseConnectionAttemptsTimeOutGetsTheTaskOnceItAnswers() async throws {
         let worker = try await HeldListener.start(holding: true)
-        let client = Self.client()
-        let (logger, logs) = InMemoryLogHandler.logger()
-        let delivery = WorkerDelivery(httpClient: client, logger: logger, reachWindow: .seconds(30))
+        let (delivery, client, logs) = Self.delivery(window: .seconds(30))
         let port = worker.port
         let sent = Task { try await Self.deliver(delivery, to: port, "woken") }
         do {
@@ -66,9 +67,7 @@ struct WorkerDeliveryReachTests {
         let probe = try await HeldListener.start(holding: false)
         let port = probe.port
         await probe.stop()
-        let client = Self.client()
-        let (logger, logs) = InMemoryLogHandler.logger()
-        let delivery = WorkerDelivery(httpClient: client, logger: logger, reachWindow: .seconds(30))
+        let (delivery, client, logs) = Self.delivery(window: .seconds(30))
         let sent = Task { try await Self.deliver(delivery, to: port, "refused first") }
         var worker: HeldListener?
         do {
@@ -88,9 +87,7 @@ struct WorkerDeliveryReachTests {
 
     @Test func aWorkerNeverReachedFailsWithTheConnectErrorAfterTheWindow() async throws {
         let worker = try await HeldListener.start(holding: true)
-        let client = Self.client()
-        let (logger, logs) = InMemoryLogHandler.logger()
-        let delivery = WorkerDelivery(httpClient: client, logger: logger, reachWindow: .seconds(1))
+        let (delivery, client, logs) = Self.delivery(window: .seconds(1))
         let started = ContinuousClock.now
         await #expect(throws: HTTPClientError.connectTimeout) {
             try await Self.deliver(delivery, to: worker.port, "never")
