@@ -12,9 +12,14 @@ struct InstanceMetricsJSONTests {
             metrics.json
                 == #"{"counters":{"lazy_start":0,"lazy_start_failed":0,"lazy_stop":0,"lazy_stop_failed":0},"last_event":null}"#
         )
+        // Checked after each kind of change: each must rewrite the JSON on its own.
         metrics.counters["lazy_start", default: 0] += 1
-        metrics.lastEvent = .init(type: "lazy_start", ts: 1_700_000_000_123, detailJSON: #"{"latency_ms":412}"#)
         metrics.counters["lazy_stop", default: 0] += 2
+        #expect(
+            metrics.json
+                == #"{"counters":{"lazy_start":1,"lazy_start_failed":0,"lazy_stop":2,"lazy_stop_failed":0},"#
+                + #""last_event":null}"#)
+        metrics.lastEvent = .init(type: "lazy_start", ts: 1_700_000_000_123, detailJSON: #"{"latency_ms":412}"#)
         #expect(
             metrics.json
                 == #"{"counters":{"lazy_start":1,"lazy_start_failed":0,"lazy_stop":2,"lazy_stop_failed":0},"#
