@@ -14,7 +14,7 @@
 # `down` tears everything down from any partial state: swarm leave, the dockerds (by their pid files), leftover
 # mounts under the data roots, the namespaces and links. `up` runs `down` first and again when it fails.
 # Needs root. Installs what is missing (iproute2, openssl, util-linux for nsenter, docker.io, curl) with apt.
-# Usage: scripts/cluster.sh up|down|status
+# Usage: scripts/cluster.sh up|down|status|report
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -301,12 +301,37 @@ status() {
     engine_answers n1 >/dev/null 2>&1 && dockr n1 node ls 2>/dev/null || true
 }
 
+# After a failed run, before `down` removes the logs: why an engine that should answer does not. For each node
+# whose engine is down, whether its dockerd is still alive and the end of its log (a Go panic prints its first
+# lines after "panic:"), then what the kernel said about killed processes.
+report() {
+    local node d pid
+    for node in "${nodes[@]}"; do
+        d=$(node_dir "$node")
+        [ -d "$d" ] || continue
+        engine_answers "$node" >/dev/null 2>&1 && { log "$node: engine answers"; continue; }
+        pid=$(cat "$d/dockerd.launched" 2>/dev/null || true)
+        # A zombie (state Z: exited, not yet reaped) has a /proc entry too.
+        if [ -n "$pid" ] && [ -d "/proc/$pid" ] && [ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" != Z ]; then
+            log "$node: engine does not answer; dockerd (pid $pid) is alive"
+        else
+            log "$node: engine does not answer; dockerd (pid ${pid:-?}) has exited"
+        fi
+        log "$node: the first panic in its log, if any:"
+        grep -m 1 -A 12 -E '^(panic|fatal error):' "$d/dockerd.log" >&2 || true
+        log "$node: the end of its log:"
+        tail -n 25 "$d/dockerd.log" >&2 || true
+    done
+    dmesg 2>/dev/null | grep -iE 'out of memory|oom-kill|killed process|segfault' | tail -n 10 >&2 || true
+}
+
 case "${1:-}" in
 up) up ;;
 down) down ;;
 status) status ;;
+report) report ;;
 *)
-    echo "usage: $0 up|down|status" >&2
+    echo "usage: $0 up|down|status|report" >&2
     exit 2
     ;;
 esac

@@ -5,8 +5,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/bootstrap.sh
-# The namespace cluster goes down before the engine stops, also when a step fails.
-trap 'scripts/cluster.sh down || true; scripts/stop-dockerd.sh' EXIT
+# The namespace cluster goes down before the engine stops, also when a step fails; after a failure its engines'
+# state and logs are printed first (an engine that died mid-run shows only as refused connections otherwise).
+trap 'status=$?; [ "$status" -eq 0 ] || scripts/cluster.sh report || true; scripts/cluster.sh down || true; scripts/stop-dockerd.sh' EXIT
 export DORMOUSE_TEST_IMAGE=${DORMOUSE_TEST_IMAGE:-dormouse-test/busybox:latest}
 export DORMOUSE_REQUIRE_DOCKER=1
 # A multi-node swarm and a plain TLS engine in network namespaces (scripts/cluster.sh), and the Dormouse image
