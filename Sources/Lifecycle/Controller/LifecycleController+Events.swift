@@ -1,7 +1,8 @@
 import Logging
 
 /// Engine events: a worker that exits or is stopped outside Dormouse becomes `stopped`, one started outside it
-/// `running`, each reported as a `reconcile` transition.
+/// `running`, each reported as a `reconcile` transition; one paused or unpaused outside it becomes `paused` or
+/// `running` (not a start or stop: nothing is reported).
 extension LifecycleController {
     package func workerEvent(_ event: WorkerEvent) async {
         // Events from before the current start request belong to an earlier run (for example the exit of the
@@ -32,7 +33,20 @@ extension LifecycleController {
             apply(machine.containerStartedExternally())
             await reportUnreportedTransition()
         case .paused, .unpaused:
-            break
+            // Dormouse's own pause or resume, or an older event of the worker's: reflected already.
+            guard event.workerID == workerID, event.time >= pauseEventsSince else { return }
+            stateEpoch &+= 1
+            if event.action == .paused {
+                if machine.phase == .running {
+                    logger.info("worker paused outside Dormouse", metadata: ["worker.id": "\(event.workerID)"])
+                }
+                apply(machine.containerPausedExternally())
+            } else {
+                if machine.phase == .paused {
+                    logger.info("worker unpaused outside Dormouse", metadata: ["worker.id": "\(event.workerID)"])
+                }
+                apply(machine.containerUnpausedExternally())
+            }
         }
     }
 }

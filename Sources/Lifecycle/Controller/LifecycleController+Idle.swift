@@ -2,12 +2,15 @@ import Logging
 
 /// Idling: the idle timer and the idle stop.
 extension LifecycleController {
-    /// Re-arming is O(1): one timer task per instance sleeps until the deadline and, if the deadline moved
-    /// while it slept (a release after a later dispatch), sleeps again instead of being replaced.
+    /// Re-arming is O(1): one timer task per instance sleeps until the next deadline and, if the deadlines moved
+    /// while it slept (a release after a later dispatch), sleeps again instead of being replaced. With a pause
+    /// configured, a running worker is paused at `pauseAfter` and stopped at `idleTimeout`, both from now; a
+    /// paused one (paused outside Dormouse) only has its stop armed.
     func armIdleTimer(generation: UInt64) {
         let now = clock.now
         idleSince = now
         idleDeadline = now.advanced(by: policy.idleTimeout)
+        pauseDeadline = machine.phase == .running ? pauseDelay.map { now.advanced(by: $0) } : nil
         idleGeneration = generation
         if idleTimer == nil {
             idleTimer = Task { await self.runIdleTimer() }
@@ -16,20 +19,32 @@ extension LifecycleController {
 
     private func runIdleTimer() async {
         defer { idleTimer = nil }
-        while let deadline = idleDeadline {
-            if clock.now < deadline {
-                do { try await clock.sleep(until: deadline, tolerance: nil) } catch { return }
+        while let stopAt = idleDeadline {
+            let next = min(pauseDeadline ?? stopAt, stopAt)
+            if clock.now < next {
+                do { try await clock.sleep(until: next, tolerance: nil) } catch { return }
+                continue
+            }
+            if let pauseAt = pauseDeadline, pauseAt < stopAt {
+                pauseDeadline = nil
+                apply(machine.pauseTimerExpired(generation: idleGeneration))
+                continue
+            }
+            // A pause still under way ends first (stopping a container mid-pause would race it).
+            if machine.phase == .pausing, let transition {
+                await transition.value
                 continue
             }
             idleDeadline = nil
+            pauseDeadline = nil
             apply(machine.idleTimerExpired(generation: idleGeneration))
             return
         }
     }
 
-    /// Stops the container now if it is running and no lease is held or awaited; waits for the stop.
+    /// Stops the container now if it is running (or paused) and no lease is held or awaited; waits for the stop.
     package func stop(trigger: LifecycleTrigger) async throws -> StopOutcome {
-        if machine.phase == .stopping, let transition { await transition.value }
+        if [.stopping, .pausing, .resuming].contains(machine.phase), let transition { await transition.value }
         guard machine.phase != .stopped else { return .alreadyStopped }
         guard machine.stopRequested() == .stopContainer else {
             return .busy(inFlight: machine.inFlight + machine.waiting)

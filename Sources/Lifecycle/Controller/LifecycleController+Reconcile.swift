@@ -20,11 +20,19 @@ extension LifecycleController {
             // Older events (replayed after a reconnect) are in this reading already: they must not undo it.
             eventsSince = max(eventsSince, readAt)
             guard isOurs(status) else {
-                if machine.phase == .running, status.id != workerID { apply(machine.containerExited()) }
+                if machine.phase == .running || machine.phase == .paused, status.id != workerID {
+                    apply(machine.containerExited())
+                }
                 return
             }
             adopt(id: status.id)
             apply(status.isRunning ? machine.containerStartedExternally() : machine.containerExited())
+            // A frozen container reads as running too; it is thawed before a task reaches it.
+            if status.isPaused {
+                apply(machine.containerPausedExternally())
+            } else if machine.phase == .paused {
+                apply(machine.containerUnpausedExternally())
+            }
         } catch let error as ContainerRuntimeError where error.isNotFound {
             guard epoch == stateEpoch, !isTransitioning else { return }
             eventsSince = max(eventsSince, readAt)
@@ -37,7 +45,12 @@ extension LifecycleController {
         await reportUnreportedTransition()
     }
 
-    private var isTransitioning: Bool { machine.phase == .starting || machine.phase == .stopping }
+    private var isTransitioning: Bool {
+        switch machine.phase {
+        case .starting, .stopping, .pausing, .resuming: true
+        case .stopped, .running, .paused: false
+        }
+    }
 
     package func engineReconnected() async {
         await reconcile()
@@ -49,9 +62,9 @@ extension LifecycleController {
         guard let reported = reportedRunning, !retired else { return }
         let running: Bool
         switch machine.phase {
-        case .running: running = true
+        case .running, .paused: running = true
         case .stopped: running = false
-        case .starting, .stopping: return
+        case .starting, .stopping, .pausing, .resuming: return
         }
         guard running != reported else { return }
         logger.info(

@@ -34,7 +34,7 @@ extension LifecycleController {
         }
     }
 
-    private func withStartTimeout(_ body: @escaping @Sendable () async throws -> Void) async throws {
+    func withStartTimeout(_ body: @escaping @Sendable () async throws -> Void) async throws {
         let timeout = policy.startTimeout
         let clock = self.clock
         try await withThrowingTaskGroup(of: Bool.self) { group in

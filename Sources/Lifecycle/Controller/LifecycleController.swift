@@ -23,12 +23,17 @@ package actor LifecycleController<C: Clock<Duration>>: WorkerEventObserver {
     /// Engine events older than this are reflected already: they belong to an earlier run of the worker
     /// (before the last start request) or came before its state was last read from the engine.
     var eventsSince: EngineTimestamp = 0
+    /// Pause and unpause events older than this are reflected already (Dormouse's own, from before its last pause
+    /// or resume began).
+    var pauseEventsSince: EngineTimestamp = 0
     var idleSince: C.Instant?
+    /// When the armed idle timer stops the worker, and (warm tier) pauses it before that.
     var idleDeadline: C.Instant?
+    var pauseDeadline: C.Instant?
     var idleGeneration: UInt64 = 0
     var idleTimer: Task<Void, Never>?
     var transition: Task<Void, Never>?
-    /// What caused the start or stop in progress, for its event.
+    /// What caused the start, resume or stop in progress, for its event.
     var startTrigger = LifecycleTrigger.dispatch
     var stopTrigger = LifecycleTrigger.idle
     var lastStopFailure: ContainerRuntimeError?
@@ -90,19 +95,28 @@ package actor LifecycleController<C: Clock<Duration>>: WorkerEventObserver {
     /// turn as the action that arms it, so a test can check it without waiting for the timer task to sleep.
     package var armedIdleDeadline: C.Instant? { idleDeadline }
 
-    /// Takes a lease for one dispatch, starting the container first if it is stopped. However many callers
-    /// arrive together, the container is started once and all of them get that start's outcome. Pair every
-    /// successful acquire with one `release()`.
+    /// When the armed idle timer will pause the container; nil when no pause is armed (none configured, the
+    /// backend cannot pause, or it is paused already).
+    package var armedPauseDeadline: C.Instant? { pauseDeadline }
+
+    /// Takes a lease for one dispatch, starting the container first if it is stopped (or thawing it if it is
+    /// paused). However many callers arrive together, the container is started (or thawed) once and all of them
+    /// get that outcome. Pair every successful acquire with one `release()`.
     package func acquire(trigger: LifecycleTrigger = .dispatch) async throws -> AcquireOutcome {
         guard !retired else { throw ContainerRuntimeError.cancelled("instance \(instance) was removed") }
         let action = machine.acquire()
         idleDeadline = nil
+        pauseDeadline = nil
         switch action {
         case .proceed:
             return .warm
         case .startContainer:
             startTrigger = trigger
             beginStart()
+            return try await park()
+        case .resumeContainer:
+            startTrigger = trigger
+            beginResume()
             return try await park()
         case .wait:
             return try await park()
@@ -123,6 +137,7 @@ package actor LifecycleController<C: Clock<Duration>>: WorkerEventObserver {
         idleTimer?.cancel()
         transition?.cancel()
         idleDeadline = nil
+        pauseDeadline = nil
         failWaiters(with: ContainerRuntimeError.cancelled("instance \(instance) was removed"))
         await transition?.value
     }
@@ -144,6 +159,10 @@ package actor LifecycleController<C: Clock<Duration>>: WorkerEventObserver {
             beginStart()
         case .stopContainer:
             beginStop()
+        case .pauseContainer:
+            beginPause()
+        case .resumeContainer:
+            beginResume()
         case .resumeWaiters:
             resumeWaiters(with: outcome)
         case .failWaiters:
@@ -170,7 +189,7 @@ package actor LifecycleController<C: Clock<Duration>>: WorkerEventObserver {
             switch kind {
             case .lazyStart: reportedRunning = true
             case .lazyStop: reportedRunning = false
-            case .lazyStartFailed, .lazyStopFailed: break
+            case .lazyStartFailed, .lazyStopFailed, .lazyPause, .lazyPauseFailed, .lazyResume, .lazyResumeFailed: break
             }
         }
         let event = LifecycleEvent(

@@ -10,6 +10,14 @@ package struct LifecycleEvent: Sendable, Hashable {
         case lazyStop(idle: Duration)
         /// An idle stop failed; the instance is still treated as running.
         case lazyStopFailed(error: String)
+        /// The idle worker was frozen (memory kept); `idle` runs from the last release to the pause decision.
+        case lazyPause(idle: Duration)
+        /// A pause failed; the worker still runs and is stopped when its idle timeout comes.
+        case lazyPauseFailed(error: String)
+        /// The paused worker was thawed for a dispatch; `latency` runs from just before the engine call to running.
+        case lazyResume(latency: Duration)
+        /// A thaw failed; the worker is started cold instead.
+        case lazyResumeFailed(error: String)
     }
 
     /// The instance (agent) name.
@@ -26,29 +34,45 @@ package struct LifecycleEvent: Sendable, Hashable {
         self.kind = kind
         self.timestampMilliseconds = timestampMilliseconds
         switch kind {
-        case .lazyStart, .lazyStartFailed: self.trigger = trigger ?? .dispatch
-        case .lazyStop, .lazyStopFailed: self.trigger = trigger ?? .idle
+        case .lazyStart, .lazyStartFailed, .lazyResume, .lazyResumeFailed: self.trigger = trigger ?? .dispatch
+        case .lazyStop, .lazyStopFailed, .lazyPause, .lazyPauseFailed: self.trigger = trigger ?? .idle
         }
     }
 
-    /// The internal short name: `lazy_start`, `lazy_start_failed`, `lazy_stop` or `lazy_stop_failed`.
+    /// Every internal short name, in the order of `Kind`'s cases.
+    package static let types = [
+        "lazy_start", "lazy_start_failed", "lazy_stop", "lazy_stop_failed", "lazy_pause", "lazy_pause_failed",
+        "lazy_resume", "lazy_resume_failed",
+    ]
+
+    /// The internal short name: `lazy_start`, `lazy_start_failed`, `lazy_stop`, `lazy_stop_failed`, `lazy_pause`,
+    /// `lazy_pause_failed`, `lazy_resume` or `lazy_resume_failed`.
     package var type: String {
         switch kind {
         case .lazyStart: "lazy_start"
         case .lazyStartFailed: "lazy_start_failed"
         case .lazyStop: "lazy_stop"
         case .lazyStopFailed: "lazy_stop_failed"
+        case .lazyPause: "lazy_pause"
+        case .lazyPauseFailed: "lazy_pause_failed"
+        case .lazyResume: "lazy_resume"
+        case .lazyResumeFailed: "lazy_resume_failed"
         }
     }
 
-    /// The event's measurement as JSON-ready values (`latency_ms`, `idle_seconds` or `error`) and its
-    /// `trigger`.
+    /// The event's measurement as JSON-ready values (`latency_ms`, `idle_seconds` or `error`), its `trigger`, and
+    /// for a stop the memory budget forced, `"reason": "memory_budget"`.
     package var detail: [String: LifecycleEventDetailValue] {
         let trigger = LifecycleEventDetailValue.string(trigger.rawValue)
         return switch kind {
-        case .lazyStart(let latency): ["latency_ms": .number(latency.milliseconds), "trigger": trigger]
-        case .lazyStartFailed(let error), .lazyStopFailed(let error): ["error": .string(error), "trigger": trigger]
-        case .lazyStop(let idle): ["idle_seconds": .number(idle.seconds), "trigger": trigger]
+        case .lazyStart(let latency), .lazyResume(let latency):
+            ["latency_ms": .number(latency.milliseconds), "trigger": trigger]
+        case .lazyStartFailed(let error), .lazyStopFailed(let error), .lazyPauseFailed(let error),
+            .lazyResumeFailed(let error):
+            ["error": .string(error), "trigger": trigger]
+        case .lazyStop(let idle) where self.trigger == .memoryBudget:
+            ["idle_seconds": .number(idle.seconds), "trigger": trigger, "reason": .string("memory_budget")]
+        case .lazyStop(let idle), .lazyPause(let idle): ["idle_seconds": .number(idle.seconds), "trigger": trigger]
         }
     }
 }
@@ -63,6 +87,8 @@ package enum LifecycleTrigger: String, Sendable, Hashable, Codable {
     case idle
     /// Dormouse brought a hot worker up when it booted or the agent was declared.
     case boot
+    /// Paused workers' memory went over `DORMOUSE_WARM_MEMORY_MB`, and this one was the least recently used.
+    case memoryBudget = "memory_budget"
     /// The engine's state differed from what was last recorded (a transition cut short by a kill, a stop the
     /// engine made on its own, a container started or stopped outside Dormouse), and the difference was
     /// recorded when Dormouse saw it: at boot, on an engine reconnect, or from an engine event.

@@ -22,17 +22,22 @@ package struct LifecyclePolicy: Sendable, Hashable {
     }
 
     package var mode: Mode
+    /// How long after the last task ends an idle lazy worker is stopped.
     package var idleTimeout: Duration
+    /// How long after the last task ends an idle lazy worker is paused (frozen, memory kept) before its stop at
+    /// `idleTimeout`; nil: never paused. Shorter than `idleTimeout` (validated where agents are declared).
+    package var pauseAfter: Duration?
     package var startTimeout: Duration
     /// How long the engine waits after SIGTERM before it kills the container.
     package var stopGracePeriod: Duration
 
     package init(
-        mode: Mode = .lazy, idleTimeout: Duration = .seconds(300), startTimeout: Duration = .seconds(60),
-        stopGracePeriod: Duration = .seconds(10)
+        mode: Mode = .lazy, idleTimeout: Duration = .seconds(300), pauseAfter: Duration? = nil,
+        startTimeout: Duration = .seconds(60), stopGracePeriod: Duration = .seconds(10)
     ) {
         self.mode = mode
         self.idleTimeout = idleTimeout
+        self.pauseAfter = pauseAfter
         self.startTimeout = startTimeout
         self.stopGracePeriod = stopGracePeriod
     }

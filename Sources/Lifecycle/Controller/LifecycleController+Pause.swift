@@ -1,0 +1,67 @@
+import Logging
+
+/// The warm tier: freezing an idle worker (memory kept) and thawing it for the next dispatch.
+extension LifecycleController {
+    /// How long after the last release the worker is paused; nil when it never is (not configured, or a backend
+    /// that cannot pause: it is stopped at its idle timeout instead, as without a pause).
+    var pauseDelay: Duration? {
+        guard let pauseAfter = policy.pauseAfter, pauseAfter < policy.idleTimeout, backend.canPause else {
+            return nil
+        }
+        return pauseAfter
+    }
+
+    func beginPause() {
+        stateEpoch &+= 1
+        let idle = idleSince.map { $0.duration(to: clock.now) } ?? .zero
+        transition = Task { await self.performPause(idle: idle) }
+    }
+
+    private func performPause(idle: Duration) async {
+        // The decision to pause was taken in an earlier turn; a dispatch that arrived since then wins.
+        let decision = machine.confirmPause()
+        guard decision == .pauseContainer else {
+            apply(decision)
+            return
+        }
+        pauseEventsSince = wallClock.nanosecondsSinceEpoch
+        do {
+            try await backend.pause(workerID)
+            logger.info("worker paused", metadata: ["lifecycle.idle_seconds": "\(idle.seconds)"])
+            await publish(.lazyPause(idle: idle), trigger: .idle)
+            apply(machine.pauseSucceeded())
+        } catch {
+            let failure = Self.runtimeError(error)
+            logger.warning("worker pause failed", metadata: ["error": "\(failure.message)"])
+            await publish(.lazyPauseFailed(error: failure.message), trigger: .idle)
+            apply(machine.pauseFailed())
+        }
+    }
+
+    func beginResume() {
+        stateEpoch &+= 1
+        transition = Task { await self.performResume() }
+    }
+
+    /// Thaws the worker within the start timeout; a failed thaw is reported and falls back to a cold start (which
+    /// finds the worker again, or creates it), whose outcome the waiting callers get.
+    private func performResume() async {
+        let began = clock.now
+        pauseEventsSince = wallClock.nanosecondsSinceEpoch
+        let backend = self.backend
+        let workerID = self.workerID
+        do {
+            try await withStartTimeout { try await backend.unpause(workerID) }
+            let latency = began.duration(to: clock.now)
+            logger.info("worker resumed", metadata: ["lifecycle.latency_ms": "\(Int(latency.milliseconds))"])
+            await publish(.lazyResume(latency: latency), trigger: startTrigger)
+            startTrigger = .dispatch
+            apply(machine.resumeSucceeded(), outcome: .success(.resumed(wake: latency)))
+        } catch {
+            let failure = Self.runtimeError(error)
+            logger.warning("worker resume failed; starting it cold", metadata: ["error": "\(failure.message)"])
+            await publish(.lazyResumeFailed(error: failure.message), trigger: startTrigger)
+            apply(machine.resumeFailed())
+        }
+    }
+}
