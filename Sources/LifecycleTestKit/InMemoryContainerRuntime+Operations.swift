@@ -71,7 +71,9 @@ extension InMemoryContainerRuntime {
             guard let found = Self.find(container, in: state) else {
                 throw ContainerRuntimeError.notFound("No such container: \(container)")
             }
+            // As the engine does: a paused container is stopped too (the signal thaws it).
             state.containers[found.id]?.isRunning = false
+            state.containers[found.id]?.isPaused = false
             return (found.id, found.isRunning)
         }
         if stopped {
@@ -99,12 +101,16 @@ extension InMemoryContainerRuntime {
     }
 
     package func pause(_ container: String) async throws {
-        try setPaused(container, true, call: .pause(container), operation: "pause")
+        let gate = try record(.pause(container), operation: "pause") { $0.pauseGate }
+        await gate?.wait()
+        try setPaused(container, true)
         if let id = self.container(container)?.id { emit(id, .pause) }
     }
 
     package func unpause(_ container: String) async throws {
-        try setPaused(container, false, call: .unpause(container), operation: "unpause")
+        let gate = try record(.unpause(container), operation: "unpause") { $0.unpauseGate }
+        await gate?.wait()
+        try setPaused(container, false)
         if let id = self.container(container)?.id { emit(id, .unpause) }
     }
 
@@ -144,10 +150,17 @@ extension InMemoryContainerRuntime {
         return stream
     }
 
-    private func setPaused(_ container: String, _ paused: Bool, call: Call, operation: String) throws {
-        try record(call, operation: operation) { state in
+    /// As the engine answers: 409 for pausing a container that is not running or already paused, and for
+    /// unpausing one that is not paused.
+    private func setPaused(_ container: String, _ paused: Bool) throws {
+        try state.withLock { state in
             guard let found = Self.find(container, in: state) else {
                 throw ContainerRuntimeError.notFound("No such container: \(container)")
+            }
+            guard found.isRunning else { throw ContainerRuntimeError.conflict("Container \(found.id) is not running") }
+            guard found.isPaused != paused else {
+                throw ContainerRuntimeError.conflict(
+                    paused ? "Container \(found.id) is already paused" : "Container \(found.id) is not paused")
             }
             state.containers[found.id]?.isPaused = paused
         }

@@ -31,6 +31,8 @@ package final class InMemoryContainerRuntime: ContainerRuntime {
         var startGate: Gate?
         var stopGate: Gate?
         var removeGate: Gate?
+        var pauseGate: Gate?
+        var unpauseGate: Gate?
         var subscribers: [Int: AsyncThrowingStream<ContainerEvent, any Error>.Continuation] = [:]
         /// Recent events, for subscriptions that replay with `since`.
         var log: [ContainerEvent] = []
@@ -95,6 +97,20 @@ package final class InMemoryContainerRuntime: ContainerRuntime {
     package func holdStops() -> Gate {
         let gate = Gate()
         state.withLock { $0.stopGate = gate }
+        return gate
+    }
+
+    /// Holds every `pause` until the returned gate is opened.
+    package func holdPauses() -> Gate {
+        let gate = Gate()
+        state.withLock { $0.pauseGate = gate }
+        return gate
+    }
+
+    /// Holds every `unpause` until the returned gate is opened.
+    package func holdUnpauses() -> Gate {
+        let gate = Gate()
+        state.withLock { $0.unpauseGate = gate }
         return gate
     }
 

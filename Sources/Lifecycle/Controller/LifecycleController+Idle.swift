@@ -3,25 +3,40 @@ import Logging
 /// Idling: the idle timer and the idle stop.
 extension LifecycleController {
     /// Re-arming is O(1): one timer task per instance sleeps until the next deadline and, if the deadlines moved
-    /// while it slept (a release after a later dispatch), sleeps again instead of being replaced. With a pause
-    /// configured, a running worker is paused at `pauseAfter` and stopped at `idleTimeout`, both from now; a
-    /// paused one (paused outside Dormouse) only has its stop armed.
+    /// later while it slept (a release after a later dispatch), sleeps again instead of being replaced; it is
+    /// replaced only when the next deadline moves earlier than its wake-up (a pause step armed again after a
+    /// refused pause, while the task sleeps toward the stop). With a pause configured, a running worker is paused
+    /// at `pauseAfter` and stopped at `idleTimeout`, both from now; a paused one only has its stop armed.
     func armIdleTimer(generation: UInt64) {
         let now = clock.now
+        let stopAt = now.advanced(by: policy.idleTimeout)
         idleSince = now
-        idleDeadline = now.advanced(by: policy.idleTimeout)
+        idleDeadline = stopAt
         pauseDeadline = machine.phase == .running ? pauseDelay.map { now.advanced(by: $0) } : nil
         idleGeneration = generation
+        if let wake = idleTimerWake, min(pauseDeadline ?? stopAt, stopAt) < wake {
+            idleTimer?.cancel()
+            idleTimer = nil
+        }
         if idleTimer == nil {
-            idleTimer = Task { await self.runIdleTimer() }
+            idleTimerToken &+= 1
+            let token = idleTimerToken
+            idleTimer = Task { await self.runIdleTimer(token: token) }
         }
     }
 
-    private func runIdleTimer() async {
-        defer { idleTimer = nil }
-        while let stopAt = idleDeadline {
+    private func runIdleTimer(token: UInt64) async {
+        defer {
+            // A replaced task must not clear its successor.
+            if idleTimerToken == token {
+                idleTimer = nil
+                idleTimerWake = nil
+            }
+        }
+        while let stopAt = idleDeadline, !Task.isCancelled {
             let next = min(pauseDeadline ?? stopAt, stopAt)
             if clock.now < next {
+                idleTimerWake = next
                 do { try await clock.sleep(until: next, tolerance: nil) } catch { return }
                 continue
             }

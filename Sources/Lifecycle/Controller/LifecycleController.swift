@@ -32,6 +32,9 @@ package actor LifecycleController<C: Clock<Duration>>: WorkerEventObserver {
     var pauseDeadline: C.Instant?
     var idleGeneration: UInt64 = 0
     var idleTimer: Task<Void, Never>?
+    /// When the idle timer task wakes next, while it sleeps; which task is current (a replaced one exits).
+    var idleTimerWake: C.Instant?
+    var idleTimerToken: UInt64 = 0
     var transition: Task<Void, Never>?
     /// What caused the start, resume or stop in progress, for its event.
     var startTrigger = LifecycleTrigger.dispatch

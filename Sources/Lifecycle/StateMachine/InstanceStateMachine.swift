@@ -51,6 +51,8 @@ package struct InstanceStateMachine: Sendable, Hashable {
     package private(set) var waiting = 0
     private var idleGeneration: UInt64 = 0
     private var idleArmed = false
+    /// Whether the armed timer's pause step is still to come (it is taken at most once per arming).
+    private var pauseArmed = false
     /// Whether the stop in progress began from `paused` (a failed stop leaves it paused, not running).
     private var stoppingFromPaused = false
     package let mode: LifecyclePolicy.Mode
@@ -106,9 +108,10 @@ package struct InstanceStateMachine: Sendable, Hashable {
     /// The pause step of the idle timer armed with `generation` is due: a running lazy worker with nothing in
     /// flight or awaited is frozen. The stop step stays armed.
     package mutating func pauseTimerExpired(generation: UInt64) -> Action {
-        guard idleArmed, generation == idleGeneration, phase == .running, inFlight == 0, waiting == 0,
+        guard idleArmed, pauseArmed, generation == idleGeneration, phase == .running, inFlight == 0, waiting == 0,
             mode == .lazy
         else { return .none }
+        pauseArmed = false
         phase = .pausing
         return .pauseContainer
     }
@@ -269,12 +272,14 @@ package struct InstanceStateMachine: Sendable, Hashable {
         guard mode == .lazy, phase == .running || phase == .paused, inFlight == 0, waiting == 0 else { return .none }
         idleGeneration &+= 1
         idleArmed = true
+        pauseArmed = phase == .running
         return .armIdleTimer(generation: idleGeneration)
     }
 
     private mutating func disarmIdleTimer() {
         guard idleArmed else { return }
         idleArmed = false
+        pauseArmed = false
         idleGeneration &+= 1
     }
 }

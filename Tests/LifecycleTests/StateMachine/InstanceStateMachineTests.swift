@@ -15,6 +15,15 @@ struct InstanceStateMachineTests {
         case stopFailed(InstanceStateMachine.Action)
         case containerExited(InstanceStateMachine.Action)
         case startedExternally(InstanceStateMachine.Action)
+        case pauseTimerExpired(UInt64, InstanceStateMachine.Action)
+        case confirmPause(InstanceStateMachine.Action)
+        case pauseSucceeded(InstanceStateMachine.Action)
+        case pauseFailed(InstanceStateMachine.Action)
+        case resumeSucceeded(InstanceStateMachine.Action)
+        case resumeFailed(InstanceStateMachine.Action)
+        case pausedExternally(InstanceStateMachine.Action)
+        case unpausedExternally(InstanceStateMachine.Action)
+        case stopRequested(InstanceStateMachine.Action)
 
         var description: String { "\(self)" }
     }
@@ -131,7 +140,7 @@ struct InstanceStateMachineTests {
             phase: .running, inFlight: 1),
     ]
 
-    @Test(arguments: cases)
+    @Test(arguments: cases + warmCases)
     func transitions(_ testCase: Case) {
         var machine = InstanceStateMachine(mode: testCase.mode)
         for (index, step) in testCase.steps.enumerated() {
@@ -156,6 +165,8 @@ struct InstanceStateMachineTests {
                 #expect(machine.containerExited() == expected, "step \(index)")
             case .startedExternally(let expected):
                 #expect(machine.containerStartedExternally() == expected, "step \(index)")
+            default:
+                Self.applyWarm(step, to: &machine, index: index)
             }
         }
         #expect(machine.phase == testCase.phase)
