@@ -134,6 +134,10 @@ func leaseBenchmark() async throws {
     monitorTask.cancel()
 }
 
-try await leaseBenchmark()
-try await wakeBenchmark()
-try await swarmWakeBenchmark()
+// WAKE_ONLY=warm runs the warm-tier comparison alone.
+if ProcessInfo.processInfo.environment["WAKE_ONLY"] != "warm" {
+    try await leaseBenchmark()
+    try await wakeBenchmark()
+    try await swarmWakeBenchmark()
+}
+try await warmWakeBenchmark()
