@@ -44,7 +44,7 @@ package final class InMemoryContainerRuntime: ContainerRuntime {
     }
 
     let state = Mutex(State())
-    let wallClock: WallClock
+    package let wallClock: WallClock
 
     package init(images: Set<String> = [], wallClock: WallClock = .system) {
         self.wallClock = wallClock

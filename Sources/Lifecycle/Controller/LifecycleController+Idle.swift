@@ -50,6 +50,15 @@ extension LifecycleController {
                 await transition.value
                 continue
             }
+            // Inside a keep-warm window the stop waits for the window's end, and a worker still running is paused
+            // now if its backend can pause (it is never put to sleep beyond paused).
+            if let remaining = keepWarmRemaining() {
+                if machine.phase == .running, backend.canPause {
+                    apply(machine.pauseTimerExpired(generation: idleGeneration))
+                }
+                idleDeadline = clock.now.advanced(by: remaining)
+                continue
+            }
             idleDeadline = nil
             pauseDeadline = nil
             apply(machine.idleTimerExpired(generation: idleGeneration))

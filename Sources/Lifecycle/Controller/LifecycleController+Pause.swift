@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// The warm tier: freezing an idle worker (memory kept) and thawing it for the next dispatch.
@@ -9,6 +10,17 @@ extension LifecycleController {
             return nil
         }
         return pauseAfter
+    }
+
+    /// How long until the keep-warm coverage the wall clock is in now ends; nil outside every window (or with
+    /// none). At least a millisecond, so a deferral always moves the deadline.
+    func keepWarmRemaining() -> Duration? {
+        guard let schedule = policy.keepWarm, !schedule.isEmpty else { return nil }
+        let nanoseconds = wallClock.nanosecondsSinceEpoch
+        let now = Date(timeIntervalSince1970: Double(nanoseconds) / 1e9)
+        guard let end = schedule.coverageEnd(containing: now) else { return nil }
+        let remaining = Int64((end.timeIntervalSince1970 * 1e9).rounded()) - nanoseconds
+        return .nanoseconds(max(remaining, 1_000_000))
     }
 
     func beginPause() {

@@ -27,17 +27,22 @@ package struct LifecyclePolicy: Sendable, Hashable {
     /// How long after the last task ends an idle lazy worker is paused (frozen, memory kept) before its stop at
     /// `idleTimeout`; nil: never paused. Shorter than `idleTimeout` (validated where agents are declared).
     package var pauseAfter: Duration?
+    /// Hours in which an idle lazy worker is never put to sleep beyond paused: its idle stop becomes a pause (when
+    /// its backend can pause; else it keeps running) and the stop waits for the window's end.
+    package var keepWarm: KeepWarmSchedule?
     package var startTimeout: Duration
     /// How long the engine waits after SIGTERM before it kills the container.
     package var stopGracePeriod: Duration
 
     package init(
         mode: Mode = .lazy, idleTimeout: Duration = .seconds(300), pauseAfter: Duration? = nil,
-        startTimeout: Duration = .seconds(60), stopGracePeriod: Duration = .seconds(10)
+        keepWarm: KeepWarmSchedule? = nil, startTimeout: Duration = .seconds(60),
+        stopGracePeriod: Duration = .seconds(10)
     ) {
         self.mode = mode
         self.idleTimeout = idleTimeout
         self.pauseAfter = pauseAfter
+        self.keepWarm = keepWarm
         self.startTimeout = startTimeout
         self.stopGracePeriod = stopGracePeriod
     }

@@ -7,7 +7,7 @@ import Testing
 /// Builds controllers on an in-memory engine with a test clock, and runs the event monitor for a test.
 struct Harness {
     let runtime: InMemoryContainerRuntime
-    let clock = TestClock()
+    let clock: TestClock
     let recorder = EventRecorder()
     let monitor: ContainerEventMonitor
     static let logger: Logger = {
@@ -16,9 +16,14 @@ struct Harness {
         return logger
     }()
 
-    init(runtime: InMemoryContainerRuntime = InMemoryContainerRuntime(images: ["busybox"])) {
+    init(
+        runtime: InMemoryContainerRuntime = InMemoryContainerRuntime(images: ["busybox"]),
+        clock: TestClock = TestClock()
+    ) {
         self.runtime = runtime
-        self.monitor = ContainerEventMonitor(runtime: runtime, clock: clock, logger: Self.logger)
+        self.clock = clock
+        self.monitor = ContainerEventMonitor(
+            runtime: runtime, clock: clock, wallClock: runtime.wallClock, logger: Self.logger)
     }
 
     /// A controller; with `recorded`, its transitions are recorded and reconciled, the last one recorded having
