@@ -21,6 +21,7 @@ final class TimingRuntime: ContainerRuntime {
     func remove(_ container: String, force: Bool) async throws { try await base.remove(container, force: force) }
     func pause(_ container: String) async throws { try await base.pause(container) }
     func unpause(_ container: String) async throws { try await base.unpause(container) }
+    func memoryUsage(_ container: String) async throws -> UInt64 { try await base.memoryUsage(container) }
     func exec(_ container: String, _ request: ExecRequest) async throws -> ExecResult {
         try await base.exec(container, request)
     }
