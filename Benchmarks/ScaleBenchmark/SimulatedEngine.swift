@@ -52,6 +52,11 @@ final class SimulatedEngine: ContainerRuntime {
         try await base.unpause(container)
     }
 
+    func memoryUsage(_ container: String) async throws -> UInt64 {
+        try await wait(.inspect)
+        return try await base.memoryUsage(container)
+    }
+
     func exec(_ container: String, _ request: ExecRequest) async throws -> ExecResult {
         try await wait(.exec)
         return try await base.exec(container, request)

@@ -31,6 +31,8 @@ final class TimingRuntime: ContainerRuntime {
         unpauses.withLock { $0.append(elapsed) }
     }
 
+    func memoryUsage(_ container: String) async throws -> UInt64 { try await base.memoryUsage(container) }
+
     func exec(_ container: String, _ request: ExecRequest) async throws -> ExecResult {
         let clock = ContinuousClock()
         let began = clock.now

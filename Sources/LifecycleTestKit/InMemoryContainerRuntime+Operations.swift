@@ -131,6 +131,19 @@ extension InMemoryContainerRuntime {
         return try await handler(container, request)
     }
 
+    package func memoryUsage(_ container: String) async throws -> UInt64 {
+        try record(.memoryUsage(container), operation: "memoryUsage") { state in
+            guard let found = Self.find(container, in: state) else {
+                throw ContainerRuntimeError.notFound("No such container: \(container)")
+            }
+            guard found.isRunning else {
+                throw ContainerRuntimeError.conflict(
+                    "container \(container) is not running: the engine reports no memory for it")
+            }
+            return found.memoryBytes
+        }
+    }
+
     package func events(
         since: ContainerEvent.Timestamp?
     ) async throws -> AsyncThrowingStream<ContainerEvent, any Error> {

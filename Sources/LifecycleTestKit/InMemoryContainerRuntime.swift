@@ -15,12 +15,17 @@ package final class InMemoryContainerRuntime: ContainerRuntime {
         package var labels: [String: String] = [:]
         /// The address `inspect` reports while the container runs.
         package var ipAddress: String?
+        /// What `memoryUsage` reports while the container runs (paused or not).
+        package var memoryBytes = InMemoryContainerRuntime.defaultMemoryBytes
     }
+
+    /// A container's memory until `setMemoryUsage` says otherwise: 16 MiB, about what a small worker holds.
+    package static let defaultMemoryBytes: UInt64 = 16 * 1024 * 1024
 
     /// The calls made, in order, for assertions.
     package enum Call: Sendable, Hashable {
         case inspect(String), create(String), start(String), stop(String), pause(String), unpause(String)
-        case exec(String), remove(String)
+        case exec(String), remove(String), memoryUsage(String)
     }
 
     struct State {
@@ -76,8 +81,18 @@ package final class InMemoryContainerRuntime: ContainerRuntime {
         state.withLock { $0.execHandler = handler }
     }
 
-    /// Makes the next calls of `operation` ("start", "stop", "create", "inspect", "exec", "remove") fail with `error`
-    /// until `clearFailure` is called.
+    /// Sets what `memoryUsage` reports for a container (by id or name); false when there is no such container.
+    @discardableResult
+    package func setMemoryUsage(_ idOrName: String, bytes: UInt64) -> Bool {
+        state.withLock { state in
+            guard let found = Self.find(idOrName, in: state) else { return false }
+            state.containers[found.id]?.memoryBytes = bytes
+            return true
+        }
+    }
+
+    /// Makes the next calls of `operation` ("start", "stop", "create", "inspect", "exec", "remove", "memoryUsage")
+    /// fail with `error` until `clearFailure` is called.
     package func fail(_ operation: String, with error: ContainerRuntimeError) {
         state.withLock { $0.failures[operation] = error }
     }

@@ -30,6 +30,10 @@ package protocol WorkerBackend: Sendable {
     func pause(_ workerID: String?) async throws
     /// Thaws a paused worker.
     func unpause(_ workerID: String?) async throws
+    /// The worker's memory in bytes as `docker stats` shows it, read once it is paused (the warm tier's memory
+    /// budget); throws `.conflict` where `canPause` is false or the worker is not running, `.notFound` when it does
+    /// not exist.
+    func memoryUsage(_ workerID: String?) async throws -> UInt64
     /// Reads the worker's state from the engine; throws `.notFound` when it does not exist.
     func inspect(_ workerID: String?) async throws -> WorkerStatus
     /// Why `instance` may not drive `worker`, or nil when it may.

@@ -33,6 +33,10 @@ package protocol ContainerRuntime: Sendable {
     /// not running. Cancelling the calling task abandons the wait and ends the process (`DockerEngineRuntime` kills
     /// the exec's process group when this host shares the engine's PID namespace; the engine cannot kill an exec).
     func exec(_ container: String, _ request: ExecRequest) async throws -> ExecResult
+    /// The container's memory in bytes as `docker stats` shows it: the cgroup's usage less its inactive page cache.
+    /// Reads a paused container too (the warm tier weighs its paused workers). Throws `.notFound` for a missing
+    /// container and `.conflict` for one that is not running (the engine has no figure for it).
+    func memoryUsage(_ container: String) async throws -> UInt64
 }
 
 /// What Dormouse needs to know of a container's state.

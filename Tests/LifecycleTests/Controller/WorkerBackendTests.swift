@@ -7,7 +7,7 @@ import Testing
 @testable import Lifecycle
 
 /// The backends' small parts that need no engine: which engine events are the lifecycle's, and which backends
-/// can pause.
+/// can pause and be weighed.
 @Suite("Worker backends")
 struct WorkerBackendTests {
     @Test(arguments: [
@@ -43,7 +43,22 @@ struct WorkerBackendTests {
         #expect(try await !backend.inspect(nil).isPaused)
     }
 
-    @Test func aSwarmServiceCannotBePausedAndSaysSoWithoutAskingTheEngine() async throws {
+    @Test func aContainersMemoryIsReadFromItsEngine() async throws {
+        let runtime = InMemoryContainerRuntime()
+        runtime.addContainer(name: "warm", running: true)
+        runtime.setMemoryUsage("warm", bytes: 48 << 20)
+        let logger = Logger(label: "test")
+        let backend = ContainerWorkerBackend(
+            target: .existing(name: "warm"), runtime: runtime,
+            monitor: ContainerEventMonitor(runtime: runtime, logger: logger))
+        try await backend.pause(nil)
+        #expect(try await backend.memoryUsage(nil) == 48 << 20)
+        let id = try #require(runtime.container("warm")).id
+        #expect(try await backend.memoryUsage(id) == 48 << 20)
+        #expect(runtime.calls.suffix(2) == [.memoryUsage("warm"), .memoryUsage(id)])
+    }
+
+    @Test func aSwarmServiceCannotBePausedNorWeighedAndSaysSoWithoutAskingTheEngine() async throws {
         let client = DockerEngineRuntime.makeHTTPClient()
         let logger = Logger(label: "test")
         // Nothing listens there: a pause that reached the engine would fail as unreachable, not as a conflict.
@@ -55,6 +70,9 @@ struct WorkerBackendTests {
             nodeRuntime: { _ in nil }, logger: logger)
         #expect(!backend.canPause)
         await #expect { try await backend.pause(nil) } throws: { ($0 as? ContainerRuntimeError)?.isConflict == true }
+        let weighed = await #expect(throws: ContainerRuntimeError.self) { try await backend.memoryUsage(nil) }
+        #expect(weighed?.isConflict == true)
+        #expect(weighed?.message.contains("never paused") == true)
         try await client.shutdown()
     }
 }

@@ -88,6 +88,10 @@ package final class ContainerWorkerBackend: WorkerBackend, ContainerEventObserve
         try await runtime.unpause(workerID ?? target.containerName)
     }
 
+    package func memoryUsage(_ workerID: String?) async throws -> UInt64 {
+        try await runtime.memoryUsage(workerID ?? target.containerName)
+    }
+
     package func inspect(_ workerID: String?) async throws -> WorkerStatus {
         WorkerStatus(try await runtime.inspect(workerID ?? target.containerName))
     }

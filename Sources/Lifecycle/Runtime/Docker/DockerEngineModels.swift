@@ -150,6 +150,17 @@ enum DockerEngineModels {
         }
     }
 
+    /// `GET /containers/{id}/stats`: only the memory part. A container that is not running has `memory_stats: {}`.
+    struct Stats: Decodable {
+        struct MemoryStats: Decodable {
+            var usage: UInt64?
+            /// The cgroup's `memory.stat` counters (`total_inactive_file` on cgroup v1, `inactive_file` on v2).
+            var stats: [String: UInt64]?
+        }
+        var memoryStats: MemoryStats?
+        enum CodingKeys: String, CodingKey { case memoryStats = "memory_stats" }
+    }
+
     struct ExecCreate: Encodable {
         var attachStdin = false
         var attachStdout = true

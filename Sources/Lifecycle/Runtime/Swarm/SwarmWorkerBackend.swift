@@ -158,6 +158,14 @@ package final class SwarmWorkerBackend: WorkerBackend, SwarmServiceObserver, Con
         throw ContainerRuntimeError.conflict("service \(target.serviceName) is never paused")
     }
 
+    /// Only a paused worker is weighed, and a service is never paused (its task may also be on an engine Dormouse
+    /// does not reach).
+    package func memoryUsage(_ workerID: String?) async throws -> UInt64 {
+        throw ContainerRuntimeError.conflict(
+            "service \(target.serviceName) has no memory figure: a Swarm service is never paused, so the warm memory"
+                + " budget does not count it")
+    }
+
     package func inspect(_ workerID: String?) async throws -> WorkerStatus {
         try await status(of: services.inspect(workerID ?? target.serviceName))
     }
