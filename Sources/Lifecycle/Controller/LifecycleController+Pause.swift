@@ -42,11 +42,40 @@ extension LifecycleController {
             logger.info("worker paused", metadata: ["lifecycle.idle_seconds": "\(idle.seconds)"])
             await publish(.lazyPause(idle: idle), trigger: .idle)
             apply(machine.pauseSucceeded())
+            await countAgainstTheBudget()
         } catch {
             let failure = Self.runtimeError(error)
             logger.warning("worker pause failed", metadata: ["error": "\(failure.message)"])
             await publish(.lazyPauseFailed(error: failure.message), trigger: .idle)
             apply(machine.pauseFailed())
+        }
+    }
+
+    /// Weighs the paused worker (the engine's figure, as `docker stats` shows it) against the memory budget, and
+    /// stops the least recently used paused workers, this one included, until the total fits.
+    private func countAgainstTheBudget() async {
+        guard let link = warmBudget, machine.phase == .paused else { return }
+        let bytes: UInt64
+        do {
+            bytes = try await backend.memoryUsage(workerID)
+        } catch {
+            logger.warning(
+                "could not read the paused worker's memory; it is not counted against the memory budget",
+                metadata: ["error": "\(Self.runtimeError(error).message)"])
+            return
+        }
+        // Thawed or stopped while the engine answered: nothing paused to count.
+        guard machine.phase == .paused else { return }
+        let evicted = link.budget.paused(instance, bytes: bytes, lastUsed: idleSince ?? clock.now)
+        for name in evicted {
+            logger.info(
+                "paused workers over the memory budget: stopping the least recently used",
+                metadata: ["warm.evicted": "\(name)", "warm.total_bytes": "\(link.budget.totalBytes)"])
+            if name == instance {
+                _ = try? await stop(trigger: .memoryBudget)
+            } else {
+                Task { await link.evict(name) }
+            }
         }
     }
 

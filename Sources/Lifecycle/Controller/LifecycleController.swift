@@ -14,8 +14,15 @@ package actor LifecycleController<C: Clock<Duration>>: WorkerEventObserver {
     let logger: Logger
 
     var machine: InstanceStateMachine {
-        didSet { if machine.phase != oldValue.phase { publishedPhase.withLock { $0 = machine.phase } } }
+        didSet {
+            guard machine.phase != oldValue.phase else { return }
+            publishedPhase.withLock { $0 = machine.phase }
+            // A worker no longer paused (thawed, stopping, stopped) holds no paused memory.
+            if oldValue.phase == .paused { warmBudget?.budget.left(instance) }
+        }
     }
+    /// The memory budget the paused worker is counted against; nil: none (unlimited, and nothing is measured).
+    package private(set) var warmBudget: WarmBudgetLink<C.Instant>?
     private nonisolated let publishedPhase = Mutex(InstanceStateMachine.Phase.stopped)
     var waiters: [CheckedContinuation<AcquireOutcome, any Error>] = []
     /// The engine's id of the worker followed (container id, service id), once known.
@@ -82,6 +89,11 @@ package actor LifecycleController<C: Clock<Duration>>: WorkerEventObserver {
             lastRecordedRunning: lastRecordedRunning, logger: logger)
     }
 
+    /// Counts this instance's paused worker against `link`'s budget from its next pause on.
+    package func join(_ link: WarmBudgetLink<C.Instant>) {
+        warmBudget = link
+    }
+
     /// The worker's name on its engine (container or service name).
     package nonisolated var workerName: String { backend.workerName }
 
@@ -136,6 +148,7 @@ package actor LifecycleController<C: Clock<Duration>>: WorkerEventObserver {
     /// deleted agent's counters never come back); the container is left as is (`removeManagedContainer`).
     package func shutdown() async {
         retired = true
+        warmBudget?.budget.left(instance)
         backend.stopObserving()
         idleTimer?.cancel()
         transition?.cancel()
