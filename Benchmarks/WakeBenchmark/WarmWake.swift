@@ -125,3 +125,31 @@ func warmWakeBenchmark() async throws {
             + "\(String(format: "%.1f", cold50 / warm50))x; warm/raw dispatch \(String(format: "%.3f", warm50 / raw50))"
     )
 }
+
+/// A paused worker's memory against the same worker running: one that holds 32 MiB (in /dev/shm, charged to its
+/// cgroup), read from the engine as `docker stats` shows it before and after the pause.
+func pausedMemoryBenchmark() async throws {
+    let client = DockerEngineRuntime.makeHTTPClient()
+    let runtime = DockerEngineRuntime(client: client, logger: logger)
+    let name = "dormouse-bench-memory-\(UInt32.random(in: 0...UInt32.max))"
+    _ = try await runtime.create(
+        ContainerSpec(
+            name: name, image: image,
+            command: ["sh", "-c", "head -c 33554432 /dev/zero > /dev/shm/held && sleep 3600"],
+            labels: [ContainerLabels.enable: "true"]))
+    try await runtime.start(name)
+    var running: UInt64 = 0
+    for _ in 0..<100 {
+        running = try await runtime.memoryUsage(name)
+        if running >= 32 * 1_048_576 { break }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    try await runtime.pause(name)
+    let paused = try await runtime.memoryUsage(name)
+    try? await runtime.remove(name, force: true)
+    try await client.shutdown()
+    let mebibytes = { (bytes: UInt64) in String(format: "%.2f MiB", Double(bytes) / 1_048_576) }
+    print(
+        "memory of a worker holding 32 MiB: running \(mebibytes(running)), paused \(mebibytes(paused)) "
+            + "(ratio \(String(format: "%.3f", Double(paused) / Double(max(running, 1)))))")
+}

@@ -141,3 +141,4 @@ if ProcessInfo.processInfo.environment["WAKE_ONLY"] != "warm" {
     try await swarmWakeBenchmark()
 }
 try await warmWakeBenchmark()
+try await pausedMemoryBenchmark()
