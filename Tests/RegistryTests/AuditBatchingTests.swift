@@ -76,7 +76,8 @@ struct AuditBatchingTests {
         #expect(try await log.events().map(\.ts) == [1, 2, 3, 4])
         #expect(
             try await log.metrics(for: "a").counters == [
-                "lazy_start": 3, "lazy_stop": 1, "lazy_start_failed": 0, "lazy_stop_failed": 0,
+                "lazy_start": 3, "lazy_stop": 1, "lazy_start_failed": 0, "lazy_stop_failed": 0, "lazy_pause": 0,
+                "lazy_pause_failed": 0, "lazy_resume": 0, "lazy_resume_failed": 0,
             ])
     }
 

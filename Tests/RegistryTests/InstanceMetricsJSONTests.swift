@@ -10,19 +10,21 @@ struct InstanceMetricsJSONTests {
         var metrics = InstanceMetrics.zero
         #expect(
             metrics.json
-                == #"{"counters":{"lazy_start":0,"lazy_start_failed":0,"lazy_stop":0,"lazy_stop_failed":0},"last_event":null}"#
+                == #"{"counters":{"lazy_start":0,"lazy_start_failed":0,"lazy_stop":0,"lazy_stop_failed":0,"#
+                + #""lazy_pause":0,"lazy_pause_failed":0,"lazy_resume":0,"lazy_resume_failed":0},"last_event":null}"#
         )
         // Checked after each kind of change: each must rewrite the JSON on its own.
         metrics.counters["lazy_start", default: 0] += 1
         metrics.counters["lazy_stop", default: 0] += 2
         #expect(
             metrics.json
-                == #"{"counters":{"lazy_start":1,"lazy_start_failed":0,"lazy_stop":2,"lazy_stop_failed":0},"#
-                + #""last_event":null}"#)
+                == #"{"counters":{"lazy_start":1,"lazy_start_failed":0,"lazy_stop":2,"lazy_stop_failed":0,"#
+                + #""lazy_pause":0,"lazy_pause_failed":0,"lazy_resume":0,"lazy_resume_failed":0},"last_event":null}"#)
         metrics.lastEvent = .init(type: "lazy_start", ts: 1_700_000_000_123, detailJSON: #"{"latency_ms":412}"#)
         #expect(
             metrics.json
-                == #"{"counters":{"lazy_start":1,"lazy_start_failed":0,"lazy_stop":2,"lazy_stop_failed":0},"#
+                == #"{"counters":{"lazy_start":1,"lazy_start_failed":0,"lazy_stop":2,"lazy_stop_failed":0,"#
+                + #""lazy_pause":0,"lazy_pause_failed":0,"lazy_resume":0,"lazy_resume_failed":0},"#
                 + #""last_event":{"type":"lazy_start","ts":1700000000123,"detail":{"latency_ms":412}}}"#)
         // The same object as the Codable form, and it survives a decode.
         let encoded = try JSONEncoder().encode(metrics)

@@ -39,7 +39,11 @@ struct SQLiteAuditLogTests {
         let second = try await log.record(event("a", .lazyStop(idle: .seconds(300)), at: 2_000))
         #expect(second == first + 1)
         let metrics = try await log.metrics(for: "a")
-        #expect(metrics.counters == ["lazy_start": 1, "lazy_start_failed": 0, "lazy_stop": 1, "lazy_stop_failed": 0])
+        #expect(
+            metrics.counters == [
+                "lazy_start": 1, "lazy_start_failed": 0, "lazy_stop": 1, "lazy_stop_failed": 0, "lazy_pause": 0,
+                "lazy_pause_failed": 0, "lazy_resume": 0, "lazy_resume_failed": 0,
+            ])
         #expect(
             metrics.lastEvent
                 == .init(

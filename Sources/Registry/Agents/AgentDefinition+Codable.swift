@@ -5,6 +5,7 @@ extension AgentDefinition: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, mode, lifecycle, container, engine, swarm, dispatch
         case idleTimeoutSeconds = "idle_timeout_s"
+        case pauseAfterSeconds = "pause_after_s"
         case startTimeoutSeconds = "start_timeout_s"
         case maxConcurrency = "max_concurrency"
         case maxQueue = "max_queue"
@@ -20,10 +21,11 @@ extension AgentDefinition: Codable {
             container: try container.decodeIfPresent(ContainerBlock.self, forKey: .container),
             engine: try container.decodeIfPresent(String.self, forKey: .engine),
             swarm: try container.decodeIfPresent(SwarmBlock.self, forKey: .swarm),
-            idleTimeoutSeconds: try container.decodeIfPresent(Int.self, forKey: .idleTimeoutSeconds) ?? 300,
-            startTimeoutSeconds: try container.decodeIfPresent(Int.self, forKey: .startTimeoutSeconds) ?? 60,
-            maxConcurrency: try container.decodeIfPresent(Int.self, forKey: .maxConcurrency) ?? 1,
-            maxQueue: try container.decodeIfPresent(Int.self, forKey: .maxQueue) ?? 100,
+            idleTimeoutSeconds: try container.decodeIntegerIfPresent(forKey: .idleTimeoutSeconds) ?? 300,
+            pauseAfterSeconds: try container.decodeIntegerIfPresent(forKey: .pauseAfterSeconds),
+            startTimeoutSeconds: try container.decodeIntegerIfPresent(forKey: .startTimeoutSeconds) ?? 60,
+            maxConcurrency: try container.decodeIntegerIfPresent(forKey: .maxConcurrency) ?? 1,
+            maxQueue: try container.decodeIntegerIfPresent(forKey: .maxQueue) ?? 100,
             dispatch: try container.decode(DispatchMethod.self, forKey: .dispatch))
     }
 
@@ -36,6 +38,7 @@ extension AgentDefinition: Codable {
         // Written only when set, so the stored JSON of an agent without them is what it was before they existed.
         try container.encodeIfPresent(engine, forKey: .engine)
         try container.encodeIfPresent(swarm, forKey: .swarm)
+        try container.encodeIfPresent(pauseAfterSeconds, forKey: .pauseAfterSeconds)
         try container.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
         try container.encode(startTimeoutSeconds, forKey: .startTimeoutSeconds)
         try container.encode(maxConcurrency, forKey: .maxConcurrency)
@@ -45,6 +48,20 @@ extension AgentDefinition: Codable {
 }
 
 extension LifecyclePolicy.Mode: Codable {}
+
+extension KeyedDecodingContainer {
+    /// An integer member, or nil when absent or null. A number no `Int` holds (`1.5`, `1e30`) is a type mismatch
+    /// at its key: Foundation throws its own error for it, which `JSONDecoder` reports as a body that is not
+    /// valid JSON, naming no field.
+    func decodeIntegerIfPresent(forKey key: Key) throws -> Int? {
+        do {
+            return try decodeIfPresent(Int.self, forKey: key)
+        } catch let error where !(error is DecodingError) {
+            throw DecodingError.typeMismatch(
+                Int.self, .init(codingPath: codingPath + [key], debugDescription: "not an integer: \(error)"))
+        }
+    }
+}
 
 extension ContainerBlock: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {

@@ -1,3 +1,5 @@
+import Lifecycle
+
 /// The value rules of an agent; every broken rule is reported, not only the first.
 extension AgentDefinition {
     /// Agent names: lowercase letters, digits, `_`, `.`, `-`, starting with a letter or digit, ≤ 63 chars.
@@ -29,6 +31,7 @@ extension AgentDefinition {
         check((1...64).contains(maxConcurrency), "max_concurrency", "must be between 1 and 64")
         check((0...10_000).contains(maxQueue), "max_queue", "must be between 0 and 10000")
         if let engine { check(Self.isValidName(engine), "engine", "must match ^[a-z0-9][a-z0-9_.-]{0,62}$") }
+        errors += pauseErrors()
         switch mode {
         case .container: errors += swarm == nil ? containerErrors() : swarmErrors()
         case .host:
@@ -72,6 +75,26 @@ extension AgentDefinition {
             errors.append(.init(field: "container.env", message: "\"\(key)\" is not a variable name"))
         }
         return errors
+    }
+
+    /// `pause_after_s`: a whole number of seconds before the stop, on a worker that idles and can be frozen.
+    private func pauseErrors() -> [RegistryError.FieldError] {
+        guard let pauseAfterSeconds else { return [] }
+        let message: String? =
+            if mode == .host {
+                "host-mode agents have no container to pause"
+            } else if swarm != nil {
+                "Swarm services cannot be paused; they are stopped (scaled to zero) at idle_timeout_s instead"
+            } else if lifecycle == .hot {
+                "hot workers are never put to sleep, so never paused; only lazy agents take it"
+            } else if pauseAfterSeconds < 1 {
+                "must be at least 1"
+            } else if pauseAfterSeconds >= idleTimeoutSeconds {
+                "must be less than idle_timeout_s (\(idleTimeoutSeconds)): the worker is paused first, stopped later"
+            } else {
+                nil
+            }
+        return message.map { [.init(field: "pause_after_s", message: $0)] } ?? []
     }
 
     private func swarmErrors() -> [RegistryError.FieldError] {

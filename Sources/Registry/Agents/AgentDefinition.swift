@@ -22,6 +22,9 @@ package struct AgentDefinition: Sendable, Hashable {
     /// A Swarm service in place of `container` (container mode); `target` is nil for it.
     package var swarm: SwarmBlock?
     package var idleTimeoutSeconds: Int
+    /// The warm tier: seconds after the last task before an idle lazy worker is paused (frozen, memory kept), then
+    /// stopped at `idleTimeoutSeconds` as before; nil: never paused. Container lazy agents only, not Swarm ones.
+    package var pauseAfterSeconds: Int?
     package var startTimeoutSeconds: Int
     /// How many tasks run at once; more wait in order.
     package var maxConcurrency: Int
@@ -31,8 +34,8 @@ package struct AgentDefinition: Sendable, Hashable {
 
     package init(
         name: String, mode: Mode, lifecycle: LifecyclePolicy.Mode? = nil, container: ContainerBlock? = nil,
-        engine: String? = nil, swarm: SwarmBlock? = nil, idleTimeoutSeconds: Int = 300, startTimeoutSeconds: Int = 60,
-        maxConcurrency: Int = 1, maxQueue: Int = 100,
+        engine: String? = nil, swarm: SwarmBlock? = nil, idleTimeoutSeconds: Int = 300, pauseAfterSeconds: Int? = nil,
+        startTimeoutSeconds: Int = 60, maxConcurrency: Int = 1, maxQueue: Int = 100,
         dispatch: DispatchMethod
     ) {
         self.name = name
@@ -42,6 +45,7 @@ package struct AgentDefinition: Sendable, Hashable {
         self.engine = engine
         self.swarm = swarm
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.pauseAfterSeconds = pauseAfterSeconds
         self.startTimeoutSeconds = startTimeoutSeconds
         self.maxConcurrency = maxConcurrency
         self.maxQueue = maxQueue
@@ -52,7 +56,7 @@ package struct AgentDefinition: Sendable, Hashable {
     package var policy: LifecyclePolicy {
         LifecyclePolicy(
             mode: lifecycle ?? .lazy, idleTimeout: .seconds(idleTimeoutSeconds),
-            startTimeout: .seconds(startTimeoutSeconds))
+            pauseAfter: pauseAfterSeconds.map { .seconds($0) }, startTimeout: .seconds(startTimeoutSeconds))
     }
 
     /// The container a container-mode agent drives: an operator's container by name, or one Dormouse

@@ -1,11 +1,13 @@
 import Lifecycle
 
-/// Operator actions: start or stop an agent's container now, recorded with the `operator` trigger.
+/// Operator actions: start (or thaw) or stop an agent's container now, recorded with the `operator` trigger.
 extension AgentRegistry {
     /// What an operator action did.
     package struct OperatorResult: Sendable, Hashable, Encodable {
         package enum Outcome: String, Sendable, Hashable, Encodable {
             case started
+            /// The worker was paused (the warm tier) and is thawed.
+            case resumed
             case alreadyRunning = "already_running"
             case stopped
             case alreadyStopped = "already_stopped"
@@ -14,6 +16,7 @@ extension AgentRegistry {
         package var agent: String
         package var action: String
         package var result: Outcome
+        /// How long the start or the resume took; nil when there was none.
         package var wakeMilliseconds: Double?
         package var lifecycleState: InstanceStateMachine.Phase?
 
@@ -33,17 +36,21 @@ extension AgentRegistry {
         }
     }
 
-    /// Starts the agent's container if it is stopped; a lazy worker then idles out as after a task.
-    /// A host-mode agent has nothing to start (`.conflict`), or is refused first when host agents are disabled.
+    /// Starts the agent's container if it is stopped, or thaws it if it is paused; a lazy worker then idles out as
+    /// after a task. A host-mode agent has nothing to start (`.conflict`), or is refused first when host agents are disabled.
     package func start(_ name: String) async throws -> OperatorResult {
         if let definition = entries[name]?.stored.definition { try refuseDisabledHostAgent(definition) }
         let controller = try controller(of: name, for: "start")
         let outcome = try await controller.start(trigger: .operator)
-        var wake: Double?
-        if case .cold(let duration) = outcome { wake = duration.milliseconds }
+        let result: OperatorResult.Outcome =
+            switch outcome {
+            case .cold: .started
+            case .resumed: .resumed
+            case .warm: .alreadyRunning
+            }
         return OperatorResult(
-            agent: name, action: "start", result: outcome.isColdStart ? .started : .alreadyRunning,
-            wakeMilliseconds: wake, lifecycleState: await controller.snapshot.phase)
+            agent: name, action: "start", result: result, wakeMilliseconds: outcome.wake?.milliseconds,
+            lifecycleState: await controller.snapshot.phase)
     }
 
     /// Stops the agent's container now; refused (`.conflict`) while tasks hold or await it.

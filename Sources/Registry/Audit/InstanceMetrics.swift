@@ -3,11 +3,18 @@ import Lifecycle
 
 /// Per-instance lifecycle counters and the newest event (each new event replaces the previous one).
 package struct InstanceMetrics: Sendable, Hashable, Codable {
-    /// Whether the transitions recorded leave the container running: the newest is a start, or a stop that
-    /// failed (a start only fails from stopped and a stop only from running, so the failed ones change nothing).
+    /// Whether the transitions recorded leave the container running (or paused, which is not stopped either): the
+    /// newest is a start, a stop that failed, or any pause or resume event. A start only fails from stopped and a
+    /// stop only from running or paused, so those failures change nothing; a pause, its failure, and a resume
+    /// happen to an existing container; a failed resume is followed by a start or its failure.
     package var recordedRunning: Bool {
-        lastEvent?.type == "lazy_start" || lastEvent?.type == "lazy_stop_failed"
+        lastEvent.map { Self.runningTypes.contains($0.type) } ?? false
     }
+
+    /// The newest event types after which the container exists and is not stopped.
+    private static let runningTypes: Set = [
+        "lazy_start", "lazy_stop_failed", "lazy_pause", "lazy_pause_failed", "lazy_resume", "lazy_resume_failed",
+    ]
 
     /// The newest lifecycle event of the instance. Its detail is kept as the stored JSON text, so listing
     /// many agents does not decode every one.
@@ -27,7 +34,7 @@ package struct InstanceMetrics: Sendable, Hashable, Codable {
             self.detailJSON = detailJSON
         }
 
-        /// `latency_ms`, `idle_seconds` or `error`, and `trigger`.
+        /// `latency_ms`, `idle_seconds` or `error`, `trigger`, and for a memory budget stop `reason`.
         package var detail: [String: LifecycleEventDetailValue] {
             (try? JSONDecoder().decode([String: LifecycleEventDetailValue].self, from: Data(detailJSON.utf8))) ?? [:]
         }
@@ -52,7 +59,8 @@ package struct InstanceMetrics: Sendable, Hashable, Codable {
         }
     }
 
-    /// `lazy_start`, `lazy_start_failed`, `lazy_stop` and `lazy_stop_failed`, always all four.
+    /// One counter per `SQLiteAuditLog.eventTypes` (`lazy_start`, `lazy_start_failed`, `lazy_stop`,
+    /// `lazy_stop_failed`, `lazy_pause`, `lazy_pause_failed`, `lazy_resume`, `lazy_resume_failed`), always all eight.
     package var counters: [String: Int] {
         didSet { json = Self.json(counters: counters, lastEvent: lastEvent) }
     }
@@ -85,8 +93,8 @@ package struct InstanceMetrics: Sendable, Hashable, Codable {
             lastEvent: try container.decodeIfPresent(LastEvent.self, forKey: .lastEvent))
     }
 
-    /// `{"counters":{...},"last_event":...}`: the four counters in a fixed order, the detail as stored. Counter
-    /// names and event types are the four fixed names, never user input.
+    /// `{"counters":{...},"last_event":...}`: the eight counters in a fixed order, the detail as stored. Counter
+    /// names and event types are the eight fixed names, never user input.
     private static func json(counters: [String: Int], lastEvent: LastEvent?) -> String {
         var text = "{\"counters\":{"
         for (index, type) in SQLiteAuditLog.eventTypes.enumerated() {

@@ -15,6 +15,20 @@ struct InstanceMetricsChanges {
     /// Instances in the order they first appear, so the writes are in a stable order.
     private var order: [String] = []
 
+    /// The upsert: one counter column per event type (their fixed names, never user input), each added to.
+    private static let upsertSQL: String = {
+        let types = SQLiteAuditLog.eventTypes
+        let columns = ["instance"] + types + ["last_event_type", "last_event_ts", "last_event_detail_json"]
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let sums = types.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
+        return """
+            INSERT INTO instance_metrics (\(columns.joined(separator: ", "))) VALUES (\(placeholders))
+            ON CONFLICT(instance) DO UPDATE SET \(sums),
+                last_event_type = excluded.last_event_type, last_event_ts = excluded.last_event_ts,
+                last_event_detail_json = excluded.last_event_detail_json
+            """
+    }()
+
     mutating func add(_ event: LifecycleEvent, detailJSON: String) {
         guard let column = SQLiteAuditLog.eventTypes.firstIndex(of: event.type) else {
             preconditionFailure("unknown lifecycle event type \(event.type)")
@@ -27,26 +41,13 @@ struct InstanceMetricsChanges {
     }
 
     func write(into db: Database) throws {
-        let upsert = try db.cachedStatement(
-            sql: """
-                INSERT INTO instance_metrics (instance, lazy_start, lazy_start_failed, lazy_stop, lazy_stop_failed,
-                    last_event_type, last_event_ts, last_event_detail_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(instance) DO UPDATE SET
-                    lazy_start = lazy_start + excluded.lazy_start,
-                    lazy_start_failed = lazy_start_failed + excluded.lazy_start_failed,
-                    lazy_stop = lazy_stop + excluded.lazy_stop,
-                    lazy_stop_failed = lazy_stop_failed + excluded.lazy_stop_failed,
-                    last_event_type = excluded.last_event_type, last_event_ts = excluded.last_event_ts,
-                    last_event_detail_json = excluded.last_event_detail_json
-                """)
+        let upsert = try db.cachedStatement(sql: Self.upsertSQL)
         for instance in order {
             guard let change = changes[instance] else { continue }
-            try upsert.execute(
-                arguments: [
-                    instance, change.counts[0], change.counts[1], change.counts[2], change.counts[3], change.lastType,
-                    change.lastTS, change.lastDetailJSON,
-                ])
+            var values: [(any DatabaseValueConvertible)?] = [instance]
+            values += change.counts.map { $0 as (any DatabaseValueConvertible)? }
+            values += [change.lastType, change.lastTS, change.lastDetailJSON] as [(any DatabaseValueConvertible)?]
+            try upsert.execute(arguments: StatementArguments(values))
         }
     }
 }

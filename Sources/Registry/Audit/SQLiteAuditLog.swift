@@ -6,8 +6,9 @@ import Logging
 /// The lifecycle audit log and per-instance counters in SQLite: every event is written as an audit row and
 /// counted in the same transaction, so the two never disagree and boot reads only the counters.
 package final class SQLiteAuditLog: LifecycleEventListener {
-    /// The four event types, which are also the counter columns.
-    package static let eventTypes = ["lazy_start", "lazy_start_failed", "lazy_stop", "lazy_stop_failed"]
+    /// The eight event types (the cold start and stop, the warm tier's pause and resume, and each one's failure),
+    /// which are also the counter columns of `instance_metrics`, in this order.
+    package static let eventTypes = LifecycleEvent.types
 
     private let database: DatabasePool
     private let batcher: AuditBatcher
@@ -149,24 +150,24 @@ package final class SQLiteAuditLog: LifecycleEventListener {
     static func loadMetrics(_ db: Database) throws -> [String: InstanceMetrics] {
         var all: [String: InstanceMetrics] = [:]
         // Columns by position: looking them up by name was most of the cost with many instances.
+        // The counter columns are the fixed event type names, never user input.
+        let types = eventTypes
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT instance, lazy_start, lazy_start_failed, lazy_stop, lazy_stop_failed,
+                SELECT instance, \(types.joined(separator: ", ")),
                     last_event_type, last_event_ts, last_event_detail_json
                 FROM instance_metrics
                 """)
+        let lastColumn = types.count + 1
         while let row = try rows.next() {
             var last: InstanceMetrics.LastEvent?
-            if let type: String = row[5], let ts: Int64 = row[6] {
-                last = .init(type: type, ts: ts, detailJSON: row[7] ?? "{}")
+            if let type: String = row[lastColumn], let ts: Int64 = row[lastColumn + 1] {
+                last = .init(type: type, ts: ts, detailJSON: row[lastColumn + 2] ?? "{}")
             }
-            all[row[0]] = InstanceMetrics(
-                counters: [
-                    "lazy_start": row[1], "lazy_start_failed": row[2], "lazy_stop": row[3],
-                    "lazy_stop_failed": row[4],
-                ],
-                lastEvent: last)
+            var counters: [String: Int] = [:]
+            for (index, type) in types.enumerated() { counters[type] = row[index + 1] }
+            all[row[0]] = InstanceMetrics(counters: counters, lastEvent: last)
         }
         return all
     }

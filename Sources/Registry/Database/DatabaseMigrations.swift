@@ -58,6 +58,20 @@ enum DatabaseMigrations {
             try db.execute(
                 sql: "CREATE INDEX tasks_unfinished ON tasks (status) WHERE status IN ('queued', 'running')")
         }
+        migrator.registerMigration("v3: warm tier: pause and resume counters, resumed tasks") { db in
+            // Existing instances start these counters at zero: nothing was paused before the warm tier.
+            // (`pause_after_s` needs no column: an agent's definition is stored whole as `definition_json`.)
+            try db.alter(table: "instance_metrics") { table in
+                table.add(column: "lazy_pause", .integer).notNull().defaults(to: 0)
+                table.add(column: "lazy_pause_failed", .integer).notNull().defaults(to: 0)
+                table.add(column: "lazy_resume", .integer).notNull().defaults(to: 0)
+                table.add(column: "lazy_resume_failed", .integer).notNull().defaults(to: 0)
+            }
+            // Whether the task's worker was thawed from paused for it; null as cold_start is (queued, host mode).
+            try db.alter(table: "tasks") { table in
+                table.add(column: "resumed", .boolean)
+            }
+        }
         return migrator
     }
 }

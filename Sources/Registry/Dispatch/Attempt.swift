@@ -1,7 +1,7 @@
 import Lifecycle
 
-/// One try at running a task: the lease (and the cold start it may cost) and the delivery, bounded by the
-/// dispatch timeout. It never throws; its outcome is applied to the task record.
+/// One try at running a task: the lease (and the cold start or resume it may cost) and the delivery, bounded by
+/// the dispatch timeout. It never throws; its outcome is applied to the task record.
 struct Attempt: Sendable {
     /// The delivery outlived `dispatch.timeout_s`.
     struct TimedOut: Error {
@@ -9,10 +9,13 @@ struct Attempt: Sendable {
     }
 
     var coldStart: Bool?
+    /// Whether the lease waited for a paused worker to be thawed.
+    var resumed: Bool?
+    /// How long the lease waited for the worker to start or be thawed.
     var wake: Duration?
     var outcome: Result<WorkerDelivery.Result, any Error> = .failure(CancellationError())
-    /// The time that was the worker's, not Dormouse's: a lease that waited for the worker to start, and the
-    /// delivery.
+    /// The time that was the worker's, not Dormouse's: a lease that waited for the worker to start or be thawed,
+    /// and the delivery.
     var workerTime: Duration = .zero
 
     static func make<C: Clock<Duration>>(
@@ -34,7 +37,9 @@ struct Attempt: Sendable {
                 }
                 leased = true
                 attempt.coldStart = lease.isColdStart
-                if case .cold(let wake) = lease {
+                attempt.resumed = false
+                if case .resumed = lease { attempt.resumed = true }
+                if let wake = lease.wake {
                     attempt.wake = wake
                     attempt.workerTime += asked.duration(to: clock.now)
                 }
@@ -73,6 +78,7 @@ struct Attempt: Sendable {
     /// Writes the outcome into the task: its status, result and error.
     func apply(to task: inout TaskRecord, interrupted: Bool) {
         task.coldStart = coldStart
+        task.resumed = resumed
         task.wakeMilliseconds = wake?.milliseconds
         switch outcome {
         case .success(let result):

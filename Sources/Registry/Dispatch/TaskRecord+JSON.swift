@@ -44,6 +44,8 @@ extension TaskRecord {
         writer.append(",\"payload\":")
         writer.write(payload)
         if payloadIsRaw { writer.append(",\"payload_raw\":true") }
+        writer.append(",\"resumed\":")
+        writer.write(resumed.map(JSONValue.bool) ?? .null)
         writer.append(",\"started_at\":")
         writer.write(startedAt.map(JSONValue.integer) ?? .null)
         writer.append(",\"status\":")

@@ -22,7 +22,9 @@ package struct TaskRecord: Sendable, Hashable {
     package var finishedAt: Int64?
     /// Whether the dispatch had to wait for its container to start; nil until known.
     package var coldStart: Bool?
-    /// That start's latency, in milliseconds.
+    /// Whether the dispatch had to wait for its paused container to be thawed (the warm tier); nil until known.
+    package var resumed: Bool?
+    /// That start's or that resume's latency, in milliseconds.
     package var wakeMilliseconds: Double?
     package var exitCode: Int?
     package var httpStatus: Int?

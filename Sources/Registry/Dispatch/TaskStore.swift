@@ -27,13 +27,14 @@ struct TaskStore: Sendable {
         try await database.writeWithoutTransaction { db in
             try db.cachedStatement(
                 sql: """
-                    UPDATE tasks SET status = ?, started_at = ?, finished_at = ?, cold_start = ?, wake_ms = ?,
-                        exit_code = ?, http_status = ?, output = ?, output_truncated = ?, error = ?
+                    UPDATE tasks SET status = ?, started_at = ?, finished_at = ?, cold_start = ?, resumed = ?,
+                        wake_ms = ?, exit_code = ?, http_status = ?, output = ?, output_truncated = ?, error = ?
                     WHERE id = ?
                     """
             ).execute(arguments: [
-                task.status.rawValue, task.startedAt, task.finishedAt, task.coldStart, task.wakeMilliseconds,
-                task.exitCode, task.httpStatus, task.output, task.outputTruncated, task.error, task.id,
+                task.status.rawValue, task.startedAt, task.finishedAt, task.coldStart, task.resumed,
+                task.wakeMilliseconds, task.exitCode, task.httpStatus, task.output, task.outputTruncated, task.error,
+                task.id,
             ])
         }
     }
@@ -91,6 +92,7 @@ struct TaskStore: Sendable {
         task.startedAt = row["started_at"]
         task.finishedAt = row["finished_at"]
         task.coldStart = row["cold_start"]
+        task.resumed = row["resumed"]
         task.wakeMilliseconds = row["wake_ms"]
         task.exitCode = row["exit_code"]
         task.httpStatus = row["http_status"]

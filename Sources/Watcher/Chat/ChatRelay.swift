@@ -241,7 +241,7 @@ package actor ChatRelay {
     func render(_ box: StatusBox) -> ChatMessage {
         var text = formatter.format(box.snapshot)
         if let wake = box.wake {
-            let note = " · woke in \(Int(wake.latency / .milliseconds(1))) ms"
+            let note = " · \(wake.note)"
             if let end = text.firstIndex(of: "\n") {
                 text.insert(contentsOf: note, at: end)
             } else {

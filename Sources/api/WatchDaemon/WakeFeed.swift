@@ -4,7 +4,7 @@ import ServiceLifecycle
 import Watcher
 
 /// Carries worker wakes to the chat relay. In `serve --watch` it listens to the registry's lifecycle events
-/// (every `lazy_start`); in a standalone watch the `WakeStreamFollower` hands it the server's events. Wakes
+/// (every `lazy_start`, and every `lazy_resume` of a paused worker); in a standalone watch the `WakeStreamFollower` hands it the server's events. Wakes
 /// wait in a bounded buffer (newest kept), so the lifecycle listener never waits for the relay.
 package struct WakeFeed: LifecycleEventListener, Service {
     private let deliver: @Sendable (WorkerWake) async -> Void
@@ -29,12 +29,16 @@ package struct WakeFeed: LifecycleEventListener, Service {
     }
 
     package func receive(_ event: LifecycleEvent) async {
+        let at = Date(timeIntervalSince1970: Double(event.timestampMilliseconds) / 1_000)
+        switch event.kind {
         // A reconciled start was found, not waited for: it is no wake.
-        guard case .lazyStart(let latency) = event.kind, event.trigger != .reconcile else { return }
-        note(
-            WorkerWake(
-                instance: event.instance, latency: latency,
-                at: Date(timeIntervalSince1970: Double(event.timestampMilliseconds) / 1_000)))
+        case .lazyStart(let latency) where event.trigger != .reconcile:
+            note(WorkerWake(instance: event.instance, latency: latency, at: at, kind: .start))
+        case .lazyResume(let latency):
+            note(WorkerWake(instance: event.instance, latency: latency, at: at, kind: .resume))
+        default:
+            break
+        }
     }
 
     /// Delivers queued wakes until graceful shutdown.

@@ -6,8 +6,8 @@ import Registry
 import ServiceLifecycle
 import Watcher
 
-/// Follows a Dormouse server's `GET /events?type=container.lazy_started` stream and hands every wake to the
-/// wake feed. The first connection starts live (no history); after a drop it reconnects with `Last-Event-ID`,
+/// Follows a Dormouse server's `GET /events?type=container.lazy_started,container.lazy_resumed` stream and hands
+/// every wake (a cold start, or a resume from paused) to the wake feed. The first connection starts live (no history); after a drop it reconnects with `Last-Event-ID`,
 /// so no wake is lost or repeated, waiting the server's `retry` time (within 250 ms...5 s), doubling to 5 s while attempts fail. Ends on graceful shutdown.
 package struct WakeStreamFollower: Service {
     package let source: WatchSettings.WakeSource
@@ -42,8 +42,8 @@ package struct WakeStreamFollower: Service {
     private func follow() async throws {
         let client = ServerClient(http: httpClient, baseURL: source.url, token: source.token)
         let stream = ReconnectingEventStream(
-            client: client, path: "/events?type=container.lazy_started", firstBackoff: firstBackoff,
-            maxBackoff: maxBackoff)
+            client: client, path: "/events?type=\(Self.wakeTypes.joined(separator: ","))",
+            firstBackoff: firstBackoff, maxBackoff: maxBackoff)
         var lastID: Int64 = 0
         var lastProblem: String?
         try await stream.run {
@@ -70,15 +70,24 @@ package struct WakeStreamFollower: Service {
         }
     }
 
+    /// The broadcast types that are wakes, and how each woke the worker.
+    static let wakeTypes = ["container.lazy_started", "container.lazy_resumed"]
+
     /// A wake from one event's JSON (`{"type", "instance", "ts", "detail": {"latency_ms"}}`); nil when it is
-    /// not a `container.lazy_started` event.
+    /// neither a `container.lazy_started` nor a `container.lazy_resumed` event.
     package static func wake(fromEventJSON text: String) -> WorkerWake? {
-        guard let event = try? JSONValue.parse(text), event.field("type").stringValue == "container.lazy_started",
+        guard let event = try? JSONValue.parse(text), let type = event.field("type").stringValue,
             let instance = event.field("instance").stringValue, let ts = event.field("ts").intValue
         else { return nil }
+        let kind: WorkerWake.Kind
+        switch type {
+        case "container.lazy_started": kind = .start
+        case "container.lazy_resumed": kind = .resume
+        default: return nil
+        }
         let latency = event.field("detail").field("latency_ms").doubleValue ?? 0
         return WorkerWake(
-            instance: instance, latency: .milliseconds(latency),
-            at: Date(timeIntervalSince1970: Double(ts) / 1_000))
+            instance: instance, latency: .milliseconds(latency), at: Date(timeIntervalSince1970: Double(ts) / 1_000),
+            kind: kind)
     }
 }

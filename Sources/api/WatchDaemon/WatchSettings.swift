@@ -15,7 +15,7 @@ package struct WatchSettings: Sendable {
         package var customMirror: Mirror { Mirror(self, children: ["baseURL": baseURL, "token": "<redacted>"]) }
     }
 
-    /// A Dormouse server whose `container.lazy_started` events become worker wakes.
+    /// A Dormouse server whose `container.lazy_started` and `container.lazy_resumed` events become worker wakes.
     package struct WakeSource: Sendable, CustomStringConvertible, CustomReflectable {
         /// The server's URL, without a trailing slash.
         package var url: String

@@ -32,7 +32,7 @@ import Watcher
 /// | `HEALTH_PORT` | port `0`…`65535` of `GET /health`; `0` picks a free one | `9090` |
 /// | `LOG_LEVEL` | `trace`…`critical` (`--log-level` overrides) | `info`; `warning` with `--stdout` |
 /// | `PID_FILE` | path of the background instance's PID file (`watch start/stop/status`); its log (`.log`) and health port (`.port`) files sit beside it | `~/.local/state/dormouse/watch.pid` |
-/// | `DORMOUSE_URL` | http(s) URL of a Dormouse server whose `container.lazy_started` events are shown as wakes | unset: no wakes (`serve --watch` feeds them in-process) |
+/// | `DORMOUSE_URL` | http(s) URL of a Dormouse server whose `container.lazy_started` and `container.lazy_resumed` events are shown as wakes | unset: no wakes (`serve --watch` feeds them in-process) |
 /// | `DORMOUSE_API_TOKEN` | that server's API token; never logged or printed | unset |
 package enum WatcherEnvironment {
     /// The whole daemon's settings. Does not require `MM_BASE_URL`: the caller decides whether it needs it.

@@ -265,6 +265,27 @@ import Testing
         await harness.stop()
     }
 
+    /// A worker thawed from paused (the warm tier) says so, apart from a cold start's wording.
+    @Test func aResumeFromPauseShowsAsSuch() async {
+        let harness = await RelayHarness()
+        await harness.relay.noteWake(
+            WorkerWake(instance: "coder", latency: .milliseconds(18), at: Date(), kind: .resume))
+        await harness.send("s1", activity: ["x"])
+        await harness.poster.waitForCalls(2)
+        let header = harness.poster.writes.first?.text?.split(separator: "\n").first
+        #expect(header?.hasSuffix(" · woke from pause in 18 ms") == true, "\(String(describing: header))")
+        await harness.stop()
+    }
+
+    @Test func aWakeNoteNamesHowTheWorkerWoke() {
+        let at = Date()
+        #expect(WorkerWake(instance: "w", latency: .milliseconds(312), at: at).note == "woke in 312 ms")
+        #expect(WorkerWake(instance: "w", latency: .milliseconds(312), at: at, kind: .start).note == "woke in 312 ms")
+        #expect(
+            WorkerWake(instance: "w", latency: .microseconds(18_400), at: at, kind: .resume).note
+                == "woke from pause in 18 ms")
+    }
+
     /// The wake's age is judged by the injected wall clock: pinned 121 s after the wake (the window is 120 s), the
     /// wake is too old to show; pinned 119 s after, it shows.
     @Test(arguments: [(119, true), (121, false)])

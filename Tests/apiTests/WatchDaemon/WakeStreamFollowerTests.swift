@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Lifecycle
 import NIOCore
 import Synchronization
 import Testing
@@ -27,6 +28,59 @@ struct WakeStreamFollowerTests {
         #expect(
             WakeStreamFollower.wake(fromEventJSON: #"{"type":"container.lazy_stopped","instance":"w1","ts":1}"#) == nil)
         #expect(WakeStreamFollower.wake(fromEventJSON: "not json") == nil)
+    }
+
+    @Test func readsAResumeFromPauseAsAWake() {
+        let wake = WakeStreamFollower.wake(
+            fromEventJSON: #"{"type":"container.lazy_resumed","instance":"w1","ts":1760000000000,"#
+                + #""summary":"w1 woke from pause in 18 ms","detail":{"latency_ms":18,"trigger":"dispatch"}}"#)
+        #expect(wake?.kind == .resume)
+        #expect(wake?.latency == .milliseconds(18))
+        #expect(wake?.note == "woke from pause in 18 ms")
+        #expect(
+            WakeStreamFollower.wake(fromEventJSON: #"{"type":"container.lazy_paused","instance":"w1","ts":1}"#) == nil)
+    }
+
+    /// In `serve --watch` the feed hears the registry's events: a resume is a wake from pause, a reconciled start
+    /// or a pause none.
+    @Test func theFeedTakesResumesAsWakes() async throws {
+        let recorder = WakeRecorder()
+        let feed = WakeFeed { recorder.record($0) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await feed.run() }
+            for (kind, trigger) in [
+                (LifecycleEvent.Kind.lazyStart(latency: .milliseconds(300)), LifecycleTrigger.reconcile),
+                (.lazyPause(idle: .seconds(60)), .idle), (.lazyResume(latency: .milliseconds(18)), .dispatch),
+                (.lazyStart(latency: .milliseconds(312)), .dispatch),
+            ] {
+                await feed.receive(
+                    LifecycleEvent(instance: "w1", kind: kind, timestampMilliseconds: 1_000, trigger: trigger))
+            }
+            let wakes = await recorder.wakes(2)
+            #expect(wakes.map(\.kind) == [.resume, .start])
+            #expect(wakes.map(\.note) == ["woke from pause in 18 ms", "woke in 312 ms"])
+            group.cancelAll()
+        }
+    }
+
+    /// Bounded: a server that refused the follower's type filter would leave it never connected.
+    @Test(.timeLimit(.minutes(1))) func followsTheServersResumesFromPause() async throws {
+        let app = TestApp()
+        try await app.run { client in
+            let port = try #require(client.client.port)
+            let recorder = WakeRecorder()
+            let (connected, connection) = AsyncStream.makeStream(of: Void.self)
+            try await Self.following(port: port, recorder: recorder, onConnected: { connection.yield() }) {
+                var connections = connected.makeAsyncIterator()
+                await connections.next()
+                try await client.post("/agents", WarmTierAPITests.agent)
+                try await client.post("/agents/w1/start")
+                try await WarmTierAPITests.idleToPause(app, client, events: 2)
+                #expect(try await client.post("/agents/w1/start").json["result"].string == "resumed")
+                let wakes = await recorder.wakes(2)
+                #expect(wakes.map(\.kind) == [.start, .resume])
+            }
+        }
     }
 
     @Test func followsTheServersWakes() async throws {

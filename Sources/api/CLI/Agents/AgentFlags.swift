@@ -40,6 +40,15 @@ struct AgentFlags: ParsableArguments {
     @Option(help: "Seconds without tasks before a lazy container is stopped.")
     var idleTimeout: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds without tasks before a lazy container is paused (frozen, memory kept; woken in milliseconds), "
+                + "then stopped at --idle-timeout; less than it. Not for hot, host-mode or Swarm agents."))
+    var pauseAfter: Int?
+
+    @Flag(help: "Never pause the container: stop it at --idle-timeout only (removes pause_after_s).")
+    var noPause = false
+
     @Option(help: "Seconds a container may take to become ready.")
     var startTimeout: Int?
 
@@ -77,7 +86,7 @@ struct AgentFlags: ParsableArguments {
     }
     private var anyFieldGiven: Bool {
         mode != nil || lifecycle != nil || containerGiven || swarmGiven || engine != nil || dispatchGiven
-            || idleTimeout != nil
+            || idleTimeout != nil || pauseAfter != nil || noPause
             || startTimeout != nil || maxConcurrency != nil || maxQueue != nil
     }
 
@@ -93,6 +102,7 @@ struct AgentFlags: ParsableArguments {
             throw ValidationError("--swarm-env takes K=V, got \"\(pair)\"")
         }
         if containerGiven, swarmGiven { throw ValidationError("give container flags or --swarm-* flags, not both") }
+        if pauseAfter != nil, noPause { throw ValidationError("give --pause-after or --no-pause, not both") }
         if swarmService != nil, swarmImage != nil {
             throw ValidationError("give --swarm-service or --swarm-image, not both")
         }
@@ -106,10 +116,11 @@ struct AgentFlags: ParsableArguments {
         if let mode { fields["mode"] = .string(mode) }
         if let lifecycle { fields["lifecycle"] = .string(lifecycle) }
         let numbers = [
-            ("idle_timeout_s", idleTimeout), ("start_timeout_s", startTimeout), ("max_concurrency", maxConcurrency),
-            ("max_queue", maxQueue),
+            ("idle_timeout_s", idleTimeout), ("pause_after_s", pauseAfter), ("start_timeout_s", startTimeout),
+            ("max_concurrency", maxConcurrency), ("max_queue", maxQueue),
         ]
         for case (let key, let value?) in numbers { fields[key] = .integer(Int64(value)) }
+        if noPause { fields["pause_after_s"] = .null }
         if let engine { fields["engine"] = .string(engine) }
         if containerGiven {
             fields["container"] = .object(container(base: current?.field("container")))

@@ -15,6 +15,8 @@ struct AgentsCreateCommand: ServerCommand {
               dormouse agents create coder-1 --image my/agent:latest \\
                 --command sleep infinity --env MODEL=x --idle-timeout 300 \\
                 --exec /usr/local/bin/run-task --timeout 600
+              dormouse agents create warm-1 --image my/agent:latest --command sleep infinity \\
+                --pause-after 60 --idle-timeout 3600 --exec /usr/local/bin/run-task
               dormouse agents create web-1 --container my-web --lifecycle hot \\
                 --http-port 8080 --http-path /run
               dormouse agents create local --host-command /usr/local/bin/worker

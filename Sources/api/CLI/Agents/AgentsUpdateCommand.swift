@@ -10,11 +10,14 @@ struct AgentsUpdateCommand: ServerCommand {
         discussion: """
             A flag of the container or the dispatch changes only that part of it: the rest is read from the \
             agent first (the API replaces those blocks whole). --file sends the file as the patch as it is. \
-            Changing the container or lifecycle is refused (exit 65) while tasks run or wait.
+            Changing the container or lifecycle (idle timeout and pause included) is refused (exit 65) while \
+            tasks run or wait.
 
             Example:
               dormouse agents update coder-1 --idle-timeout 600 --max-concurrency 2
               dormouse agents update coder-1 --env MODEL=y --timeout 900
+              dormouse agents update coder-1 --pause-after 30
+              dormouse agents update coder-1 --no-pause
               echo '{"max_queue": 10}' | dormouse agents update coder-1 --file -
 
             \(CLIExitCode.summary)

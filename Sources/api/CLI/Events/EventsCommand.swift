@@ -15,9 +15,15 @@ struct EventsCommand: ServerCommand {
             printing events as they happen and, when the connection drops, reconnects and resumes after the
             last event it printed (no gap, no duplicate).
 
+            Types: container.lazy_started, container.lazy_stopped, container.lazy_start_failed, \
+            container.lazy_stop_failed, and for agents with pause_after_s (the warm tier) \
+            container.lazy_paused, container.lazy_resumed, container.lazy_pause_failed, \
+            container.lazy_resume_failed.
+
             Example:
               dormouse events --instance coder-1
               dormouse events --follow --type container.lazy_started --json
+              dormouse events --follow --type container.lazy_started --type container.lazy_resumed
 
             \(CLIExitCode.summary)
             """
@@ -31,7 +37,10 @@ struct EventsCommand: ServerCommand {
     @Option(help: "Only this agent's events.")
     var instance: String?
 
-    @Option(help: "Only this type (container.lazy_started, container.lazy_stopped, ...); repeatable.")
+    @Option(
+        help: ArgumentHelp(
+            "Only this type (container.lazy_started, container.lazy_stopped, container.lazy_paused, "
+                + "container.lazy_resumed, ...); repeatable."))
     var type: [String] = []
 
     @Option(name: .customLong("after-id"), help: "Start after this event id (default 0: all history).")

@@ -38,6 +38,9 @@ enum AgentFormat {
         pairs += [
             ("dispatch", dispatch(agent.field("dispatch"))),
             ("idle timeout", "\(agent.field("idle_timeout_s").cell) s"),
+        ]
+        if let pause = agent.field("pause_after_s").intValue { pairs.append(("pause after", "\(pause) s")) }
+        pairs += [
             ("start timeout", "\(agent.field("start_timeout_s").cell) s"),
             ("max concurrency", agent.field("max_concurrency").cell),
             ("max queue", agent.field("max_queue").cell),
@@ -92,16 +95,22 @@ enum AgentFormat {
         let counters = metrics.field("counters")
         let starts = "\(counters.field("lazy_start").cell) (\(counters.field("lazy_start_failed").cell) failed)"
         let stops = "\(counters.field("lazy_stop").cell) (\(counters.field("lazy_stop_failed").cell) failed)"
+        let pauses = "\(counters.field("lazy_pause").cell) (\(counters.field("lazy_pause_failed").cell) failed)"
+        let resumes = "\(counters.field("lazy_resume").cell) (\(counters.field("lazy_resume_failed").cell) failed)"
         let last = metrics.field("last_event")
         let lastText = last.isNull ? "—" : "\(last.field("type").cell) at \(time(last.field("ts")))"
-        return [("starts", starts), ("stops", stops), ("last event", lastText)]
+        return [
+            ("starts", starts), ("stops", stops), ("pauses", pauses), ("resumes", resumes), ("last event", lastText),
+        ]
     }
 
-    /// A state in its colour: running green, starting/stopping yellow, stopped dim.
+    /// A state in its colour: running green, paused cyan (asleep, but wakes in milliseconds), the transitions
+    /// (starting, stopping, pausing, resuming) yellow, stopped dim.
     static func paintState(_ state: String) -> String {
         switch state {
         case "running": ANSI.green(state)
-        case "starting", "stopping": ANSI.yellow(state)
+        case "paused": ANSI.cyan(state)
+        case "starting", "stopping", "pausing", "resuming": ANSI.yellow(state)
         case "stopped": ANSI.dim(state)
         default: state
         }
@@ -115,7 +124,8 @@ enum AgentFormat {
 }
 
 extension AgentFormat {
-    /// The outcome of `agents start` or `stop`: `coder-1: started in 812 ms (running)`.
+    /// The outcome of `agents start` or `stop`: `coder-1: started in 812 ms (running)`, `coder-1: resumed in 18 ms
+    /// (running)` for a paused worker.
     static func actionResult(_ result: JSONValue) -> String {
         let outcome = result.field("result").cell.replacingOccurrences(of: "_", with: " ")
         let took = result.field("wake_ms").isNull ? "" : " in \(TaskFormat.milliseconds(result.field("wake_ms")))"

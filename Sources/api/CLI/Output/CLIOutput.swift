@@ -65,6 +65,7 @@ enum ANSI {
     static func red(_ text: String) -> String { "\u{1B}[31m\(text)\u{1B}[0m" }
     static func green(_ text: String) -> String { "\u{1B}[32m\(text)\u{1B}[0m" }
     static func yellow(_ text: String) -> String { "\u{1B}[33m\(text)\u{1B}[0m" }
+    static func cyan(_ text: String) -> String { "\u{1B}[36m\(text)\u{1B}[0m" }
     /// Back to the start of the line and clear it.
     static let clearLine = "\r\u{1B}[K"
 }

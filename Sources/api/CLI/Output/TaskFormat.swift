@@ -47,11 +47,12 @@ enum TaskFormat {
         return "—"
     }
 
-    /// `123 ms (cold start)`, `warm`, or "—" while queued or in host mode.
+    /// `123 ms (cold start)`, `resumed from pause in 18 ms`, `warm`, or "—" while queued or in host mode.
     static func wake(_ task: JSONValue) -> String {
-        switch task.field("cold_start") {
-        case .bool(true): "\(milliseconds(task.field("wake_ms"))) (cold start)"
-        case .bool(false): "warm"
+        switch (task.field("cold_start"), task.field("resumed")) {
+        case (.bool(true), _): "\(milliseconds(task.field("wake_ms"))) (cold start)"
+        case (.bool(false), .bool(true)): "resumed from pause in \(milliseconds(task.field("wake_ms")))"
+        case (.bool(false), _): "warm"
         default: "—"
         }
     }

@@ -10,7 +10,7 @@ struct DispatchCommand: ServerCommand {
         discussion: """
             The payload is parsed as JSON when it is valid JSON and sent as a JSON string otherwise; - reads \
             it from standard input. With --wait the server answers when the task has finished, waking a \
-            stopped worker first; on a terminal a progress line shows the time elapsed. A waited-for task that \
+            stopped worker (or thawing a paused one) first; on a terminal a progress line shows the time elapsed. A waited-for task that \
             failed or timed out exits 2.
 
             Example:
@@ -55,11 +55,19 @@ struct DispatchCommand: ServerCommand {
         return try CLIInput.payload(text)
     }
 
-    /// "waking NAME" when its container is stopped (a cold start is coming), else "waiting for NAME".
+    /// "waking NAME" when its container is stopped (a cold start is coming), "resuming NAME" when it is paused (a
+    /// thaw of milliseconds is coming: a paused worker is not cold), else "waiting for NAME".
+    static func progressLabel(name: String, lifecycleState: String?) -> String {
+        switch lifecycleState {
+        case "stopped": "waking \(name)"
+        case "paused", "pausing", "resuming": "resuming \(name)"
+        default: "waiting for \(name)"
+        }
+    }
+
     private func progressLabel(_ client: ServerClient) async throws -> String {
         let agent = try await client.send(.get, "/agents/\(ServerClient.escape(name))").json
-        return agent.field("state").field("lifecycle_state") == .string("stopped")
-            ? "waking \(name)" : "waiting for \(name)"
+        return Self.progressLabel(name: name, lifecycleState: agent.field("state").field("lifecycle_state").stringValue)
     }
 
     private func show(_ reply: ServerClient.Reply, _ output: CLIOutput) throws {

@@ -12,8 +12,9 @@ struct WatchCommand: AsyncParsableCommand {
             or SIGINT: with MM_BASE_URL and MM_BOT_TOKEN it posts to Mattermost and answers GET /health on \
             HEALTH_HOST:HEALTH_PORT (default 127.0.0.1:9090; 200 ok, 503 degraded); with --stdout it shows \
             the sessions in the terminal instead. With DORMOUSE_URL it also follows that server's \
-            container.lazy_started events and shows worker wakes. `start` runs it in the background with a \
-            PID file (PID_FILE, default ~/.local/state/dormouse/watch.pid), `stop` ends it, `status` reports it.
+            container.lazy_started and container.lazy_resumed events and shows worker wakes. `start` runs it \
+            in the background with a PID file (PID_FILE, default ~/.local/state/dormouse/watch.pid), `stop` \
+            ends it, `status` reports it.
 
             Settings come from the environment: TRANSCRIPT_DIR, CLAUDE_PROJECTS_DIR, MM_BASE_URL, \
             MM_BOT_TOKEN, DEFAULT_CHANNEL, THROTTLE_MS, MAX_ACTIVE_SESSIONS, IDLE_TIMEOUT_S, HEALTH_PORT, \

@@ -28,12 +28,13 @@ package func buildApplication<C: Clock<Duration>>(
     let retention = AuditRetention(
         auditLog: auditLog, policy: configuration.auditRetention, clock: ContinuousClock(), logger: logger)
     let histogram = StartLatencyHistogram()
+    let resumeHistogram = ResumeLatencyHistogram()
     let statistics = TaskStatistics()
     let watchListeners: [any LifecycleEventListener] = watch.map { [$0.wakes] } ?? []
     let registry = AgentRegistry(
         database: database, auditLog: auditLog, engines: engines,
         delivery: WorkerDelivery(httpClient: httpClient, logger: logger),
-        listener: LifecycleEventListeners([histogram] + listeners + watchListeners),
+        listener: LifecycleEventListeners([histogram, resumeHistogram] + listeners + watchListeners),
         clock: clock, wallClock: wallClock, statistics: statistics,
         allowsHostAgents: configuration.allowsHostAgents, logger: logger)
     try await registry.boot()
@@ -47,7 +48,9 @@ package func buildApplication<C: Clock<Duration>>(
     AgentsController(registry: registry).addRoutes(to: router)
     TasksController(registry: registry).addRoutes(to: router)
     EventsController(registry: registry).addRoutes(to: router)
-    MetricsController(registry: registry, histogram: histogram, statistics: statistics).addRoutes(to: router)
+    MetricsController(
+        registry: registry, histogram: histogram, resumeHistogram: resumeHistogram, statistics: statistics
+    ).addRoutes(to: router)
     try OpenAPIController.load().addRoutes(to: router)
     EventStreamController(broadcaster: broadcaster, auditLog: auditLog).addRoutes(to: router)
     try DashboardController.load(streamTokens: streamTokens).addRoutes(to: router)

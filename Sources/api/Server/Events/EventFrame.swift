@@ -12,6 +12,10 @@ enum EventFrame {
         case "lazy_stop": "container.lazy_stopped"
         case "lazy_start_failed": "container.lazy_start_failed"
         case "lazy_stop_failed": "container.lazy_stop_failed"
+        case "lazy_pause": "container.lazy_paused"
+        case "lazy_resume": "container.lazy_resumed"
+        case "lazy_pause_failed": "container.lazy_pause_failed"
+        case "lazy_resume_failed": "container.lazy_resume_failed"
         default: "container.\(type)"
         }
     }
@@ -19,7 +23,8 @@ enum EventFrame {
     /// The broadcast types, as accepted by the `type` filter.
     static let broadcastTypes = SQLiteAuditLog.eventTypes.map(broadcastType(of:))
 
-    /// A short sentence for people: "w1 woke in 312 ms", "w1 stopped after 300 s idle", ...
+    /// A short sentence for people: "w1 woke in 312 ms", "w1 stopped after 300 s idle", "w1 paused after 60 s
+    /// idle", "w1 woke from pause in 18 ms", ...
     static func summary(of record: AuditRecord) -> String {
         func number(_ key: String) -> String {
             guard case .number(let value) = record.detail[key] else { return "?" }
@@ -28,9 +33,15 @@ enum EventFrame {
         let error: String = if case .string(let text) = record.detail["error"] { text } else { "unknown error" }
         return switch record.type {
         case "lazy_start": "\(record.instance) woke in \(number("latency_ms")) ms"
+        case "lazy_stop" where record.detail["reason"] == .string("memory_budget"):
+            "\(record.instance) stopped after \(number("idle_seconds")) s idle (over the warm memory budget)"
         case "lazy_stop": "\(record.instance) stopped after \(number("idle_seconds")) s idle"
+        case "lazy_pause": "\(record.instance) paused after \(number("idle_seconds")) s idle"
+        case "lazy_resume": "\(record.instance) woke from pause in \(number("latency_ms")) ms"
         case "lazy_start_failed": "\(record.instance) failed to start: \(error)"
         case "lazy_stop_failed": "\(record.instance) failed to stop: \(error)"
+        case "lazy_pause_failed": "\(record.instance) failed to pause: \(error)"
+        case "lazy_resume_failed": "\(record.instance) failed to resume, starting it cold: \(error)"
         default: "\(record.instance): \(record.type)"
         }
     }

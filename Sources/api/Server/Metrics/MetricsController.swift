@@ -2,10 +2,11 @@ import Hummingbird
 import NIOCore
 import Registry
 
-/// `GET /metrics`: Prometheus text exposition of lifecycle counters, start latency, tasks and queues.
+/// `GET /metrics`: Prometheus text exposition of lifecycle counters, start and resume latency, tasks and queues.
 struct MetricsController<C: Clock<Duration>>: Sendable {
     let registry: AgentRegistry<C>
     let histogram: StartLatencyHistogram
+    let resumeHistogram: ResumeLatencyHistogram
     let statistics: TaskStatistics
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -24,7 +25,8 @@ struct MetricsController<C: Clock<Duration>>: Sendable {
         text.sample("dormouse_agents", value: Double(agents.count))
         text.family(
             "dormouse_lifecycle_events_total", type: "counter",
-            help: "Lifecycle transitions of lazy workers by agent and type, kept across restarts.")
+            help: "Lifecycle transitions of lazy workers (starts, stops, pauses, resumes and their failures) by agent "
+                + "and type, kept across restarts.")
         for agent in agents {
             guard let metrics = agent.lifecycleMetrics else { continue }
             for type in SQLiteAuditLog.eventTypes {
@@ -42,6 +44,9 @@ struct MetricsController<C: Clock<Duration>>: Sendable {
         render(
             histogram.reading, as: "dormouse_start_latency_seconds",
             help: "Time from a lazy start's engine call to the worker being ready.", into: &text)
+        render(
+            resumeHistogram.reading, as: "dormouse_resume_latency_seconds",
+            help: "Time from a paused worker's unpause call to it running again (the warm tier's wake).", into: &text)
         render(
             statistics.snapshot.overhead, as: "dormouse_task_overhead_seconds",
             help: "Dormouse's own time per task, from its acceptance to its final record: admission, the database "

@@ -73,18 +73,18 @@ struct DockerDispatchTests {
 
                     await app.recorder.waitFor(2)
                     #expect(try await !runtime.inspect(container).isRunning)
-                    #expect(try await Self.counters(client, "w1") == [1, 0, 1, 0])
+                    #expect(try await Self.counters(client, "w1") == [1, 0, 1, 0, 0, 0, 0, 0])
                     let events = try await client.get("/agents/w1/events").json["events"].array
                     #expect(events.count == 2)
                     #expect(events[0]["detail"]["latency_ms"].double ?? 0 > 0)
                     #expect(events[1]["detail"]["idle_seconds"].double ?? 0 >= 1)
                 }
                 try await TestApp(runtime: runtime, databasePath: app.databasePath).run { client in
-                    #expect(try await Self.counters(client, "w1") == [1, 0, 1, 0])
+                    #expect(try await Self.counters(client, "w1") == [1, 0, 1, 0, 0, 0, 0, 0])
                     #expect(try await client.get("/agents/w1/events").json["events"].array.count == 2)
                     #expect(try await client.send(.delete, "/agents/w1").status == .noContent)
                     try await client.post("/agents", Self.agent("w1", container: container))
-                    #expect(try await Self.counters(client, "w1") == [0, 0, 0, 0])
+                    #expect(try await Self.counters(client, "w1") == [0, 0, 0, 0, 0, 0, 0, 0])
                 }
             }
         }
@@ -110,7 +110,7 @@ struct DockerDispatchTests {
                         return try await group.reduce(into: Set<String?>()) { $0.insert($1) }
                     }
                     #expect(outputs == Set((0..<50).map { "hello \($0)\n" }))
-                    #expect(try await Self.counters(client, "many") == [1, 0, 0, 0])
+                    #expect(try await Self.counters(client, "many") == [1, 0, 0, 0, 0, 0, 0, 0])
                 }
             }
         }

@@ -141,7 +141,8 @@ struct OpenAPIDocumentTests {
     }
 
     static let metrics =
-        #"{"counters": {"lazy_start": 2, "lazy_start_failed": 0, "lazy_stop": 1, "lazy_stop_failed": 0}, "#
+        #"{"counters": {"lazy_start": 2, "lazy_start_failed": 0, "lazy_stop": 1, "lazy_stop_failed": 0, "#
+        + #""lazy_pause": 0, "lazy_pause_failed": 0, "lazy_resume": 0, "lazy_resume_failed": 0}, "#
         + #""last_event": {"type": "lazy_stop", "ts": 1760000000000, "detail": {"idle_seconds": 300.2, "trigger": "idle"}}}"#
     static let containerAgent =
         #"{"name": "w1", "mode": "container", "lifecycle": "lazy", "#
@@ -158,11 +159,12 @@ struct OpenAPIDocumentTests {
         + #""state": {"lifecycle_state": null, "lifecycle_metrics": null, "in_flight": 2, "queued": 5}}"#
     static let finishedTask =
         #"{"id": "t1", "agent": "w1", "status": "succeeded", "payload": {"q": [1, null]}, "#
-        + #""created_at": 1, "started_at": 2, "finished_at": 3, "cold_start": true, "wake_ms": 412.5, "#
+        + #""created_at": 1, "started_at": 2, "finished_at": 3, "cold_start": true, "resumed": false, "wake_ms": 412.5, "#
         + #""exit_code": 0, "http_status": null, "output": "hi\n", "output_truncated": false, "error": null}"#
     static let queuedTask =
         #"{"id": "t2", "agent": "w1", "status": "queued", "payload": "text", "created_at": 1, "#
-        + #""started_at": null, "finished_at": null, "cold_start": null, "wake_ms": null, "exit_code": null, "#
+        + #""started_at": null, "finished_at": null, "cold_start": null, "resumed": null, "wake_ms": null, "#
+        + #""exit_code": null, "#
         + #""http_status": null, "output": null, "output_truncated": false, "error": null}"#
     static let invalid =
         #"{"type": "urn:dormouse:problem:invalid", "title": "Invalid agent", "status": 422, "#

@@ -50,9 +50,30 @@ struct EventStreamTests {
             "w1 failed to start: No such image: x"
         ),
         (.lazyStopFailed(error: "timeout"), "container.lazy_stop_failed", "w1 failed to stop: timeout"),
+        (.lazyPause(idle: .seconds(60)), "container.lazy_paused", "w1 paused after 60 s idle"),
+        (.lazyResume(latency: .milliseconds(18)), "container.lazy_resumed", "w1 woke from pause in 18 ms"),
+        (.lazyPauseFailed(error: "cgroup"), "container.lazy_pause_failed", "w1 failed to pause: cgroup"),
+        (
+            .lazyResumeFailed(error: "gone"), "container.lazy_resume_failed",
+            "w1 failed to resume, starting it cold: gone"
+        ),
     ])
     func framesCarryTheIdTheBroadcastTypeAndTheEvent(kind: LifecycleEvent.Kind, type: String, summary: String) throws {
-        let event = LifecycleEvent(instance: "w1", kind: kind, timestampMilliseconds: 1_700_000_000_123)
+        try Self.expectFrame(
+            LifecycleEvent(instance: "w1", kind: kind, timestampMilliseconds: 1_700_000_000_123), type: type,
+            summary: summary)
+    }
+
+    /// A stop forced by the warm tier's memory budget says so, in its detail and its summary.
+    @Test func aMemoryBudgetStopSaysWhy() throws {
+        let event = LifecycleEvent(
+            instance: "w1", kind: .lazyStop(idle: .seconds(90)), timestampMilliseconds: 1_700_000_000_123,
+            trigger: .memoryBudget)
+        try Self.expectFrame(
+            event, type: "container.lazy_stopped", summary: "w1 stopped after 90 s idle (over the warm memory budget)")
+    }
+
+    static func expectFrame(_ event: LifecycleEvent, type: String, summary: String) throws {
         let record = AuditRecord(id: 42, instance: "w1", type: event.type, ts: 1_700_000_000_123, detail: event.detail)
         let frame = EventFrame.frame(of: record)
         let lines = frame.split(separator: "\n", omittingEmptySubsequences: false)
@@ -64,7 +85,34 @@ struct EventStreamTests {
         #expect(data["instance"].string == "w1")
         #expect(data["ts"].int == 1_700_000_000_123)
         #expect(data["summary"].string == summary)
-        #expect(data["detail"]["trigger"].string != nil)
+        #expect(data["detail"]["trigger"].string == event.trigger.rawValue)
+        if event.trigger == .memoryBudget { #expect(data["detail"]["reason"].string == "memory_budget") }
+    }
+
+    /// The warm tier's events are written, counted and streamed like the others, and their types filter.
+    @Test func warmTierEventsAreStreamedAndFiltered() async throws {
+        try await Self.withStream { log, _, _, url in
+            let kinds: [LifecycleEvent.Kind] = [
+                .lazyStart(latency: .milliseconds(300)), .lazyPause(idle: .seconds(60)),
+                .lazyResume(latency: .milliseconds(18)), .lazyPauseFailed(error: "x"), .lazyResumeFailed(error: "y"),
+            ]
+            for (index, kind) in kinds.enumerated() {
+                try await log.record(LifecycleEvent(instance: "w1", kind: kind, timestampMilliseconds: Int64(index)))
+            }
+            var all = try await SSEReader.open(url + "?after_id=0")
+            var names: [String?] = []
+            for _ in kinds { names.append(try await all.nextEvent()?.event) }
+            #expect(
+                names == [
+                    "container.lazy_started", "container.lazy_paused", "container.lazy_resumed",
+                    "container.lazy_pause_failed", "container.lazy_resume_failed",
+                ])
+            var wakes = try await SSEReader.open(url + "?after_id=0&type=container.lazy_started,container.lazy_resumed")
+            #expect(wakes.status == 200)
+            #expect(try await wakes.nextEvent()?.id == "1")
+            let resumed = try await wakes.nextEvent()
+            #expect(resumed?.id == "3" && resumed?.event == "container.lazy_resumed")
+        }
     }
 
     @Test func replaysAfterAnIdThenGoesOnLive() async throws {

@@ -37,7 +37,7 @@ struct LifecycleAPITests {
             await app.recorder.waitFor(2)
             let agent = try await client.get("/agents/w1").json
             #expect(agent["state"]["lifecycle_state"].string == "stopped")
-            #expect(try await Self.counters(client) == [1, 0, 1, 0])
+            #expect(try await Self.counters(client) == [1, 0, 1, 0, 0, 0, 0, 0])
             #expect(agent["state"]["lifecycle_metrics"]["last_event"]["type"].string == "lazy_stop")
             #expect(agent["state"]["lifecycle_metrics"]["last_event"]["detail"]["idle_seconds"].double == 30)
 
@@ -54,18 +54,18 @@ struct LifecycleAPITests {
 
         let restarted = TestApp(runtime: runtime, databasePath: app.databasePath)
         try await restarted.run { client in
-            #expect(try await Self.counters(client) == [1, 0, 1, 0])
+            #expect(try await Self.counters(client) == [1, 0, 1, 0, 0, 0, 0, 0])
             #expect(try await client.get("/agents/w1/events").json["events"].array.count == 2)
             #expect(try await client.send(.delete, "/agents/w1").status == .noContent)
             try await client.post("/agents", Self.agent)
-            #expect(try await Self.counters(client) == [0, 0, 0, 0])
+            #expect(try await Self.counters(client) == [0, 0, 0, 0, 0, 0, 0, 0])
             #expect(try await client.get("/agents/w1/events").json["events"].array.isEmpty)
             #expect(try await client.get("/agents/w1/tasks").json["tasks"].array.isEmpty)
         }
 
         try await TestApp(runtime: runtime, databasePath: app.databasePath).run { client in
             let counters = try await Self.counters(client)
-            #expect(counters == [0, 0, 0, 0])
+            #expect(counters == [0, 0, 0, 0, 0, 0, 0, 0])
         }
     }
 
@@ -76,7 +76,7 @@ struct LifecycleAPITests {
             let task = try await client.post("/agents/w1/tasks?wait=true", #"{"payload": 1}"#).json
             #expect(task["status"].string == "failed")
             #expect(task["error"].string?.isEmpty == false)
-            #expect(try await Self.counters(client) == [0, 1, 0, 0])
+            #expect(try await Self.counters(client) == [0, 1, 0, 0, 0, 0, 0, 0])
             let last = try await client.get("/agents/w1").json["state"]["lifecycle_metrics"]["last_event"]
             #expect(last["type"].string == "lazy_start_failed")
             #expect(last["detail"]["error"].string == task["error"].string)

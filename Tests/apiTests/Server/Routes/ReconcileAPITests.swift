@@ -45,7 +45,7 @@ struct ReconcileAPITests {
             let events = try await Self.events(client)
             #expect(events.map(\.type) == ["lazy_start", "lazy_stop"])
             #expect(events.map(\.trigger) == ["dispatch", "reconcile"])
-            #expect(try await LifecycleAPITests.counters(client) == [1, 0, 1, 0])
+            #expect(try await LifecycleAPITests.counters(client) == [1, 0, 1, 0, 0, 0, 0, 0])
             #expect(try await client.get("/agents/w1").json["state"]["lifecycle_state"].string == "stopped")
         }
     }
@@ -76,7 +76,7 @@ struct ReconcileAPITests {
             let events = try await Self.events(client)
             #expect(events.map(\.type) == ["lazy_start", "lazy_stop"])
             #expect(events.map(\.trigger) == ["reconcile", "idle"])
-            #expect(try await LifecycleAPITests.counters(client) == [1, 0, 1, 0])
+            #expect(try await LifecycleAPITests.counters(client) == [1, 0, 1, 0, 0, 0, 0, 0])
             #expect(runtime.container("worker")?.isRunning == false)
         }
     }
