@@ -104,11 +104,8 @@ struct WarmTierAPITests {
         }
     }
 
-    /// After a resume, the next pause should come `pause_after_s` after the task that followed it. The controller
-    /// keeps one idle timer task, which sleeps until the next deadline and only looks again when it wakes: once
-    /// the first pause is done it sleeps until the first stop deadline, and the pause armed by the later release
-    /// (earlier than that) waits for it. Known issue of the Lifecycle core (reported, not fixed here); when it is
-    /// fixed this test fails on its `withKnownIssue`, and the wrapper should go.
+    /// After a resume, the next pause comes `pause_after_s` after the task that followed it: the idle timer task,
+    /// asleep toward the first stop deadline, is replaced when the new pause deadline is earlier than its wake-up.
     @Test func theSecondPauseComesPauseAfterTheTaskThatResumed() async throws {
         let app = TestApp()
         try await app.run { client in
@@ -117,9 +114,7 @@ struct WarmTierAPITests {
             try await Self.idleToPause(app, client, events: 2)
             try await client.post("/agents/w1/tasks?wait=true", #"{"payload": "b"}"#)
             let pauseAt = app.clock.now.advanced(by: .seconds(10))
-            await withKnownIssue("the idle timer sleeps until the first stop deadline (60 s), not the new pause") {
-                await app.clock.waitForSleepers(within: .seconds(3)) { $0.contains(pauseAt) }
-            }
+            await app.clock.waitForSleepers(within: .seconds(3)) { $0.contains(pauseAt) }
         }
     }
 
