@@ -60,8 +60,10 @@ package actor LifecycleController<C: Clock<Duration>>: WorkerEventObserver {
     /// `reconcile` transition. Nil for an instance whose transitions are not recorded (nothing is reconciled).
     package init(
         instance: String, backend: any WorkerBackend, policy: LifecyclePolicy, clock: C, wallClock: WallClock = .system,
-        listener: any LifecycleEventListener, lastRecordedRunning: Bool? = nil, logger: Logger
+        listener: any LifecycleEventListener, lastRecordedRunning: Bool? = nil,
+        warmBudget: WarmBudgetLink<C.Instant>? = nil, logger: Logger
     ) {
+        self.warmBudget = warmBudget
         self.instance = instance
         self.backend = backend
         self.policy = policy

@@ -72,6 +72,8 @@ package actor AgentRegistry<C: Clock<Duration>>: Service {
     var deliveries: [String: Task<Attempt, Never>] = [:]
     /// Tasks admitted and not yet recorded as finished.
     var unfinished: Set<String> = []
+    /// What paused workers hold in all, against `DORMOUSE_WARM_MEMORY_MB`.
+    package nonisolated let warmBudget: WarmMemoryBudget<C.Instant>
     /// Set on graceful shutdown: no more tasks are taken or started.
     nonisolated let stopping = Mutex(false)
     nonisolated let jobs: AsyncStream<Job>
@@ -82,21 +84,24 @@ package actor AgentRegistry<C: Clock<Duration>>: Service {
         database: DatabasePool, auditLog: SQLiteAuditLog, runtime: any ContainerRuntime,
         monitor: ContainerEventMonitor, delivery: WorkerDelivery, listener: any LifecycleEventListener,
         clock: C, wallClock: WallClock = .system, statistics: TaskStatistics = TaskStatistics(),
-        allowsHostAgents: Bool = false, logger: Logger
+        allowsHostAgents: Bool = false, warmBudget: WarmMemoryBudget<C.Instant> = WarmMemoryBudget(limitBytes: nil),
+        logger: Logger
     ) {
         self.init(
             database: database, auditLog: auditLog, engines: EngineSet(runtime: runtime, monitor: monitor),
             delivery: delivery, listener: listener, clock: clock, wallClock: wallClock, statistics: statistics,
-            allowsHostAgents: allowsHostAgents, logger: logger)
+            allowsHostAgents: allowsHostAgents, warmBudget: warmBudget, logger: logger)
     }
 
     /// A registry over `database`; `listener` receives every lifecycle event after the audit log has it.
-    /// Host-mode agents are refused unless `allowsHostAgents`.
+    /// Host-mode agents are refused unless `allowsHostAgents`. Paused workers count against `warmBudget`.
     package init(
         database: DatabasePool, auditLog: SQLiteAuditLog, engines: EngineSet, delivery: WorkerDelivery,
         listener: any LifecycleEventListener, clock: C, wallClock: WallClock = .system,
-        statistics: TaskStatistics = TaskStatistics(), allowsHostAgents: Bool = false, logger: Logger
+        statistics: TaskStatistics = TaskStatistics(), allowsHostAgents: Bool = false,
+        warmBudget: WarmMemoryBudget<C.Instant> = WarmMemoryBudget(limitBytes: nil), logger: Logger
     ) {
+        self.warmBudget = warmBudget
         self.agentStore = AgentStore(database: database)
         self.taskStore = TaskStore(database: database)
         self.auditLog = auditLog
@@ -181,10 +186,29 @@ package actor AgentRegistry<C: Clock<Duration>>: Service {
         // Hot workers are neither counted nor audited: their lifecycle_metrics are null.
         let listener: any LifecycleEventListener =
             definition.isLazyContainer ? LifecycleEventListeners([auditLog, self.listener]) : self.listener
+        // Only a limited budget needs the paused workers weighed (an engine call per pause).
+        let link =
+            warmBudget.limitBytes == nil
+            ? nil
+            : WarmBudgetLink(budget: warmBudget) { [weak self] name in await self?.evictForMemory(name) }
         return LifecycleController(
             instance: definition.name, backend: backend, policy: definition.policy, clock: clock,
             wallClock: wallClock, listener: listener,
-            lastRecordedRunning: definition.isLazyContainer ? recorded.recordedRunning : nil, logger: logger)
+            lastRecordedRunning: definition.isLazyContainer ? recorded.recordedRunning : nil, warmBudget: link,
+            logger: logger)
+    }
+
+    /// Stops `name`'s paused worker because paused workers are over the memory budget (`memory_budget` trigger);
+    /// a worker that took a task meanwhile is left running.
+    func evictForMemory(_ name: String) async {
+        guard let controller = entries[name]?.controller else { return }
+        do {
+            _ = try await controller.stop(trigger: .memoryBudget)
+        } catch {
+            logger.warning(
+                "could not stop a paused worker over the memory budget",
+                metadata: ["agent.name": "\(name)", "error": "\(error)"])
+        }
     }
 
     /// The worker backend of a container agent on `engine`: its container, or its Swarm service (nil when the

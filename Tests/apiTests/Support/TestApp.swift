@@ -48,6 +48,8 @@ struct TestApp: Sendable {
     var connections = ConnectionLimits(headerTimeout: .seconds(600), idleTimeout: .seconds(600))
     /// `DORMOUSE_ALLOW_HOST_AGENTS`: tests that declare host-mode agents turn it on.
     var allowsHostAgents = false
+    /// `DORMOUSE_WARM_MEMORY_MB` in bytes (nil: no limit).
+    var warmMemoryLimitBytes: UInt64?
     let recorder = EventRecorder()
     /// The app's logger (a test reads what was logged through an `InMemoryLogHandler`).
     var logger = TestApp.logger
@@ -64,6 +66,7 @@ struct TestApp: Sendable {
         configuration.corsOrigins = corsOrigins
         configuration.connections = connections
         configuration.allowsHostAgents = allowsHostAgents
+        configuration.warmMemoryLimitBytes = warmMemoryLimitBytes
         configuration.databasePath = databasePath ?? folder.appendingPathComponent("dormouse.sqlite").path
         let database = try DormouseDatabase.open(path: configuration.databasePath)
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)

@@ -36,7 +36,8 @@ package func buildApplication<C: Clock<Duration>>(
         delivery: WorkerDelivery(httpClient: httpClient, logger: logger),
         listener: LifecycleEventListeners([histogram, resumeHistogram] + listeners + watchListeners),
         clock: clock, wallClock: wallClock, statistics: statistics,
-        allowsHostAgents: configuration.allowsHostAgents, logger: logger)
+        allowsHostAgents: configuration.allowsHostAgents,
+        warmBudget: WarmMemoryBudget(limitBytes: configuration.warmMemoryLimitBytes), logger: logger)
     try await registry.boot()
 
     let streamTokens = StreamTokens()

@@ -64,6 +64,8 @@ package struct ServerConfiguration: Sendable {
     package var connections = ConnectionLimits()
     /// Host-mode agents may be declared and run (off by default: they run any command as the server's user).
     package var allowsHostAgents = false
+    /// `DORMOUSE_WARM_MEMORY_MB` in bytes: what paused workers may hold in all (nil: no limit).
+    package var warmMemoryLimitBytes: UInt64?
 
     /// Reads the variables above from `environment`; a malformed value is an error naming the variable.
     package static func fromEnvironment(_ environment: [String: String]) throws -> ServerConfiguration {
@@ -115,6 +117,12 @@ package struct ServerConfiguration: Sendable {
                 throw ConfigurationError(
                     "DORMOUSE_ALLOW_HOST_AGENTS must be 1 or 0 (true/false, yes/no), got \"\(allow)\"")
             }
+        }
+        do {
+            configuration.warmMemoryLimitBytes = try WarmMemoryBudget<ContinuousClock.Instant>.limit(
+                fromEnvironmentValue: environment[WarmMemoryBudget<ContinuousClock.Instant>.environmentVariable])
+        } catch {
+            throw ConfigurationError("\(error)")
         }
         return configuration
     }
