@@ -6,6 +6,8 @@ extension AgentDefinition: Codable {
         case name, mode, lifecycle, container, engine, swarm, dispatch
         case idleTimeoutSeconds = "idle_timeout_s"
         case pauseAfterSeconds = "pause_after_s"
+        case keepWarm = "keep_warm"
+        case keepWarmTimeZone = "keep_warm_time_zone"
         case startTimeoutSeconds = "start_timeout_s"
         case maxConcurrency = "max_concurrency"
         case maxQueue = "max_queue"
@@ -23,6 +25,8 @@ extension AgentDefinition: Codable {
             swarm: try container.decodeIfPresent(SwarmBlock.self, forKey: .swarm),
             idleTimeoutSeconds: try container.decodeIntegerIfPresent(forKey: .idleTimeoutSeconds) ?? 300,
             pauseAfterSeconds: try container.decodeIntegerIfPresent(forKey: .pauseAfterSeconds),
+            keepWarm: try container.decodeIfPresent([String].self, forKey: .keepWarm),
+            keepWarmTimeZone: try container.decodeIfPresent(String.self, forKey: .keepWarmTimeZone),
             startTimeoutSeconds: try container.decodeIntegerIfPresent(forKey: .startTimeoutSeconds) ?? 60,
             maxConcurrency: try container.decodeIntegerIfPresent(forKey: .maxConcurrency) ?? 1,
             maxQueue: try container.decodeIntegerIfPresent(forKey: .maxQueue) ?? 100,
@@ -39,6 +43,8 @@ extension AgentDefinition: Codable {
         try container.encodeIfPresent(engine, forKey: .engine)
         try container.encodeIfPresent(swarm, forKey: .swarm)
         try container.encodeIfPresent(pauseAfterSeconds, forKey: .pauseAfterSeconds)
+        try container.encodeIfPresent(keepWarm, forKey: .keepWarm)
+        try container.encodeIfPresent(keepWarmTimeZone, forKey: .keepWarmTimeZone)
         try container.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
         try container.encode(startTimeoutSeconds, forKey: .startTimeoutSeconds)
         try container.encode(maxConcurrency, forKey: .maxConcurrency)

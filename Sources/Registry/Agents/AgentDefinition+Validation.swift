@@ -1,3 +1,4 @@
+import Foundation
 import Lifecycle
 
 /// The value rules of an agent; every broken rule is reported, not only the first.
@@ -32,6 +33,7 @@ extension AgentDefinition {
         check((0...10_000).contains(maxQueue), "max_queue", "must be between 0 and 10000")
         if let engine { check(Self.isValidName(engine), "engine", "must match ^[a-z0-9][a-z0-9_.-]{0,62}$") }
         errors += pauseErrors()
+        errors += keepWarmErrors()
         switch mode {
         case .container: errors += swarm == nil ? containerErrors() : swarmErrors()
         case .host:
@@ -95,6 +97,36 @@ extension AgentDefinition {
                 nil
             }
         return message.map { [.init(field: "pause_after_s", message: $0)] } ?? []
+    }
+
+    /// `keep_warm` and `keep_warm_time_zone`: windows that parse, in a zone the system knows, on a worker that idles.
+    private func keepWarmErrors() -> [RegistryError.FieldError] {
+        guard let keepWarm else {
+            guard keepWarmTimeZone != nil else { return [] }
+            return [.init(field: "keep_warm_time_zone", message: "needs keep_warm (the windows it is the zone of)")]
+        }
+        if mode == .host { return [.init(field: "keep_warm", message: "host-mode agents have no container to keep")] }
+        if lifecycle == .hot {
+            return [.init(field: "keep_warm", message: "hot workers are never put to sleep; only lazy agents take it")]
+        }
+        var zone = TimeZone.current
+        if let name = keepWarmTimeZone {
+            guard let known = TimeZone(identifier: name) else {
+                return [
+                    .init(
+                        field: "keep_warm_time_zone",
+                        message: "\"\(name)\" is not a time zone this system knows (an IANA name, e.g. Europe/Berlin)")
+                ]
+            }
+            zone = known
+        }
+        guard keepWarm.count <= 64 else { return [.init(field: "keep_warm", message: "at most 64 windows")] }
+        do {
+            _ = try KeepWarmSchedule(keepWarm, timeZone: zone)
+            return []
+        } catch {
+            return [.init(field: "keep_warm", message: error.description)]
+        }
     }
 
     private func swarmErrors() -> [RegistryError.FieldError] {

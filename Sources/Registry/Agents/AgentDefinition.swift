@@ -1,3 +1,4 @@
+import Foundation
 import Lifecycle
 
 /// A declared agent: where it runs and how tasks reach it. Its JSON form (snake_case) is both the API's and
@@ -25,6 +26,11 @@ package struct AgentDefinition: Sendable, Hashable {
     /// The warm tier: seconds after the last task before an idle lazy worker is paused (frozen, memory kept), then
     /// stopped at `idleTimeoutSeconds` as before; nil: never paused. Container lazy agents only, not Swarm ones.
     package var pauseAfterSeconds: Int?
+    /// Keep-warm windows (`"mon-fri 08:00-18:00"`): hours in which the idle worker is never put to sleep beyond
+    /// paused; nil: none.
+    package var keepWarm: [String]?
+    /// The IANA time zone the windows are read in; nil: the server's.
+    package var keepWarmTimeZone: String?
     package var startTimeoutSeconds: Int
     /// How many tasks run at once; more wait in order.
     package var maxConcurrency: Int
@@ -35,7 +41,8 @@ package struct AgentDefinition: Sendable, Hashable {
     package init(
         name: String, mode: Mode, lifecycle: LifecyclePolicy.Mode? = nil, container: ContainerBlock? = nil,
         engine: String? = nil, swarm: SwarmBlock? = nil, idleTimeoutSeconds: Int = 300, pauseAfterSeconds: Int? = nil,
-        startTimeoutSeconds: Int = 60, maxConcurrency: Int = 1, maxQueue: Int = 100,
+        keepWarm: [String]? = nil, keepWarmTimeZone: String? = nil, startTimeoutSeconds: Int = 60,
+        maxConcurrency: Int = 1, maxQueue: Int = 100,
         dispatch: DispatchMethod
     ) {
         self.name = name
@@ -46,6 +53,8 @@ package struct AgentDefinition: Sendable, Hashable {
         self.swarm = swarm
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.pauseAfterSeconds = pauseAfterSeconds
+        self.keepWarm = keepWarm
+        self.keepWarmTimeZone = keepWarmTimeZone
         self.startTimeoutSeconds = startTimeoutSeconds
         self.maxConcurrency = maxConcurrency
         self.maxQueue = maxQueue
@@ -56,7 +65,16 @@ package struct AgentDefinition: Sendable, Hashable {
     package var policy: LifecyclePolicy {
         LifecyclePolicy(
             mode: lifecycle ?? .lazy, idleTimeout: .seconds(idleTimeoutSeconds),
-            pauseAfter: pauseAfterSeconds.map { .seconds($0) }, startTimeout: .seconds(startTimeoutSeconds))
+            pauseAfter: pauseAfterSeconds.map { .seconds($0) }, keepWarm: keepWarmSchedule,
+            startTimeout: .seconds(startTimeoutSeconds))
+    }
+
+    /// The keep-warm windows as a schedule (nil when none, or when invalid: validation refuses those).
+    package var keepWarmSchedule: KeepWarmSchedule? {
+        guard let keepWarm, !keepWarm.isEmpty else { return nil }
+        let zone = keepWarmTimeZone.map { TimeZone(identifier: $0) } ?? TimeZone.current
+        guard let zone else { return nil }
+        return try? KeepWarmSchedule(keepWarm, timeZone: zone)
     }
 
     /// The container a container-mode agent drives: an operator's container by name, or one Dormouse
