@@ -49,6 +49,7 @@ package func buildApplication<C: Clock<Duration>>(
     AgentsController(registry: registry).addRoutes(to: router)
     TasksController(registry: registry).addRoutes(to: router)
     EventsController(registry: registry).addRoutes(to: router)
+    TimelineController(registry: registry, wallClock: wallClock).addRoutes(to: router)
     MetricsController(
         registry: registry, histogram: histogram, resumeHistogram: resumeHistogram, statistics: statistics
     ).addRoutes(to: router)
