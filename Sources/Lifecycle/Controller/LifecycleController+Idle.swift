@@ -94,12 +94,13 @@ extension LifecycleController {
             apply(.resumeWaiters)
             return
         }
+        let memory = await memoryBeforeStop()
         do {
             try await backend.stop(workerID, grace: policy.stopGracePeriod)
             logger.info(
                 "container stopped",
                 metadata: ["lifecycle.idle_seconds": "\(idle.seconds)", "lifecycle.trigger": "\(stopTrigger)"])
-            await publish(.lazyStop(idle: idle), trigger: takeStopTrigger())
+            await publish(.lazyStop(idle: idle), trigger: takeStopTrigger(), memoryBytes: memory)
             apply(machine.stopSucceeded())
         } catch {
             let failure = Self.runtimeError(error)
@@ -107,6 +108,19 @@ extension LifecycleController {
             lastStopFailure = failure
             await publish(.lazyStopFailed(error: failure.message), trigger: takeStopTrigger())
             apply(machine.stopFailed())
+        }
+    }
+
+    /// The worker's memory as the engine reports it, read just before the stop so the audit can say what sleeping
+    /// saves; nil where the backend cannot say (a Swarm service) or the engine did not answer, which never holds
+    /// up the stop.
+    private func memoryBeforeStop() async -> UInt64? {
+        guard backend.canPause else { return nil }
+        do {
+            return try await backend.memoryUsage(workerID)
+        } catch {
+            logger.debug("could not weigh the worker before stopping it", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 

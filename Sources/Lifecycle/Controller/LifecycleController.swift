@@ -200,7 +200,7 @@ package actor LifecycleController<C: Clock<Duration>>: WorkerEventObserver {
         resumeWaiters(with: .failure(error))
     }
 
-    func publish(_ kind: LifecycleEvent.Kind, trigger: LifecycleTrigger) async {
+    func publish(_ kind: LifecycleEvent.Kind, trigger: LifecycleTrigger, memoryBytes: UInt64? = nil) async {
         guard !retired else { return }
         // Before the await: a reconcile running meanwhile must see this transition as reported.
         if reportedRunning != nil {
@@ -211,7 +211,8 @@ package actor LifecycleController<C: Clock<Duration>>: WorkerEventObserver {
             }
         }
         let event = LifecycleEvent(
-            instance: instance, kind: kind, timestampMilliseconds: wallClock.millisecondsSinceEpoch, trigger: trigger)
+            instance: instance, kind: kind, timestampMilliseconds: wallClock.millisecondsSinceEpoch, trigger: trigger,
+            memoryBytes: memoryBytes)
         await listener.receive(event)
     }
 

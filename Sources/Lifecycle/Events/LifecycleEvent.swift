@@ -27,10 +27,17 @@ package struct LifecycleEvent: Sendable, Hashable {
     package var timestampMilliseconds: Int64
     /// What caused the transition.
     package var trigger: LifecycleTrigger
+    /// For a stop, the worker's memory just before it (as `docker stats` shows it), where the engine reported it:
+    /// what the sleeping worker no longer holds.
+    package var memoryBytes: UInt64?
 
     /// An event; without a `trigger`, starts are caused by a dispatch and stops by the idle timer.
-    package init(instance: String, kind: Kind, timestampMilliseconds: Int64, trigger: LifecycleTrigger? = nil) {
+    package init(
+        instance: String, kind: Kind, timestampMilliseconds: Int64, trigger: LifecycleTrigger? = nil,
+        memoryBytes: UInt64? = nil
+    ) {
         self.instance = instance
+        self.memoryBytes = memoryBytes
         self.kind = kind
         self.timestampMilliseconds = timestampMilliseconds
         switch kind {
@@ -60,9 +67,16 @@ package struct LifecycleEvent: Sendable, Hashable {
         }
     }
 
-    /// The event's measurement as JSON-ready values (`latency_ms`, `idle_seconds` or `error`), its `trigger`, and
-    /// for a stop the memory budget forced, `"reason": "memory_budget"`.
+    /// The event's measurement as JSON-ready values (`latency_ms`, `idle_seconds` or `error`), its `trigger`, for
+    /// a stop the memory budget forced, `"reason": "memory_budget"`, and for a stop whose worker was weighed,
+    /// `memory_bytes`.
     package var detail: [String: LifecycleEventDetailValue] {
+        var detail = measurement
+        if let memoryBytes { detail["memory_bytes"] = .number(Double(memoryBytes)) }
+        return detail
+    }
+
+    private var measurement: [String: LifecycleEventDetailValue] {
         let trigger = LifecycleEventDetailValue.string(trigger.rawValue)
         return switch kind {
         case .lazyStart(let latency), .lazyResume(let latency):

@@ -7,7 +7,7 @@ package struct TimelineWindow: Sendable, Hashable {
     package var now: Int64
     package var stepMilliseconds: Int64?
 
-    /// The longest window served (the audit table keeps 30 days by default).
+    /// The longest window served (the audit table keeps 90 days by default).
     package static let maximumMilliseconds: Int64 = 31 * 86_400_000
     /// The most steps a stepped timeline has.
     package static let maximumSteps: Int64 = 5_000

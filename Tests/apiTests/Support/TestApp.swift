@@ -31,6 +31,8 @@ struct TestApp: Sendable {
     /// Named engines besides `local` (`DORMOUSE_ENGINES`).
     var engines: [String: any ContainerRuntime] = [:]
     var clock = TestClock()
+    /// The wall clock agents' `created_at` and the timeline's `now` are read from.
+    var wallClock = WallClock.system
     var token: String?
     /// The read-only token (`DORMOUSE_READ_TOKEN`).
     var readToken: String?
@@ -80,13 +82,13 @@ struct TestApp: Sendable {
                 try await buildApplication(
                     configuration: configuration, runtime: runtime, engines: engines, database: database,
                     httpClient: httpClient,
-                    clock: ContinuousClock(), listeners: [recorder], watch: watch, logger: logger
+                    clock: ContinuousClock(), wallClock: wallClock, listeners: [recorder], watch: watch, logger: logger
                 ).test(.live, test)
             } else {
                 try await buildApplication(
                     configuration: configuration, runtime: runtime, engines: engines, database: database,
                     httpClient: httpClient,
-                    clock: clock, listeners: [recorder], watch: watch, logger: logger
+                    clock: clock, wallClock: wallClock, listeners: [recorder], watch: watch, logger: logger
                 ).test(.live, test)
             }
         } catch {
@@ -196,6 +198,11 @@ extension JSONValue {
 
     var int: Int? {
         if case .number(let number) = self { return number.int64Value.map(Int.init) }
+        return nil
+    }
+
+    var int64: Int64? {
+        if case .number(let number) = self { return number.int64Value }
         return nil
     }
 
