@@ -156,6 +156,12 @@ package actor ChatRelay {
         await withCheckedContinuation { settledWaiters.append($0) }
     }
 
+    /// What each open status post should say now (with the wake note), by session key; a session whose post is
+    /// closed or not open yet is not here.
+    package func postTexts() -> [String: String] {
+        boxes.mapValues(\.message.text)
+    }
+
     /// The figures `GET /health` reports.
     package func health() -> RelayHealth {
         let circuit = breaker.name

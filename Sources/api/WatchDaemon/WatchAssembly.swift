@@ -10,6 +10,8 @@ package struct WatchAssembly: Sendable {
     package let relay: ChatRelay
     package let wakes: WakeFeed
     package let health: WatchHealthController
+    /// Formats a session's status as its chat post shows it.
+    package let formatter: StatusFormatter
 
     /// `deliverWakes` receives the worker wakes instead of the relay (tests record them).
     package init(
@@ -18,9 +20,9 @@ package struct WatchAssembly: Sendable {
     ) {
         let fileIO = NIOThreadPoolFileIO()
         engine = WatchEngine(configuration: watcher, clock: clock, fileIO: fileIO, logger: logger)
+        formatter = StatusFormatter(settings: watcher.formatterSettings)
         relay = ChatRelay(
-            configuration: configuration, poster: poster,
-            formatter: StatusFormatter(settings: watcher.formatterSettings),
+            configuration: configuration, poster: poster, formatter: formatter,
             clock: clock, fileIO: fileIO, logger: logger)
         wakes = deliverWakes.map { WakeFeed(deliver: $0) } ?? WakeFeed(relay: relay)
         health = WatchHealthController(engine: engine, relay: relay)

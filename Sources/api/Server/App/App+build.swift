@@ -57,6 +57,7 @@ package func buildApplication<C: Clock<Duration>>(
     EventStreamController(broadcaster: broadcaster, auditLog: auditLog).addRoutes(to: router)
     try DashboardController.load(streamTokens: streamTokens).addRoutes(to: router)
     watch?.health.addRoutes(to: router, path: "/watch/health")
+    WatchSessionsController(watch: watch).addRoutes(to: router)
     let host = configuration.host
     var app = Application(
         router: router,

@@ -67,9 +67,9 @@ struct OpenAPIDocumentTests {
                 "GET /", "GET /agents", "POST /agents", "GET /agents/{name}", "DELETE /agents/{name}",
                 "PATCH /agents/{name}",
                 "GET /agents/{name}/events", "POST /agents/{name}/start", "POST /agents/{name}/stop",
-                "GET /agents/{name}/tasks", "POST /agents/{name}/tasks", "GET /events", "POST /events/token",
-                "GET /health", "GET /metrics",
-                "GET /openapi.json", "GET /tasks/{id}", "GET /watch/health",
+                "GET /agents/{name}/tasks", "POST /agents/{name}/tasks", "GET /agents/{name}/timeline", "GET /events",
+                "POST /events/token", "GET /health", "GET /metrics",
+                "GET /openapi.json", "GET /tasks/{id}", "GET /timeline", "GET /watch/health", "GET /watch/sessions",
             ])
     }
 

@@ -1,0 +1,42 @@
+import Foundation
+import Registry
+import TestSupport
+import Testing
+
+@testable import Server
+@testable import WatchDaemon
+
+/// `GET /watch/sessions`: the sessions `serve --watch` follows, each with the text its chat post shows; without a
+/// watcher, an empty list that says so.
+@Suite("Watcher sessions through the API", .timeLimit(.minutes(1)))
+struct WatchSessionsTests {
+    @Test func aSessionWrittenToDiskIsListedWithItsPostText() async throws {
+        let folder = try WatchFolder()
+        defer { folder.remove() }
+        let project = folder.path("claude/-home-me-projects-demo")
+        try FileManager.default.createDirectory(atPath: project, withIntermediateDirectories: true)
+        try await TestApp(watch: try folder.assembly()).run { client in
+            try WatchDaemonProcessTests.append(WatchDaemonProcessTests.prompt, to: "\(project)/s1.jsonl")
+            try WatchDaemonProcessTests.append(WatchDaemonProcessTests.reply, to: "\(project)/s1.jsonl")
+            var session = JSONValue.null
+            try await waitUntil {
+                let document = try await client.get("/watch/sessions").json
+                session = document["sessions"][0]
+                return document["watching"] == .bool(true) && session["text"].string?.contains("release build") == true
+            }
+            #expect(session["key"].string == "claude:s1")
+            #expect(session["status"].string == "active")
+            #expect(session["format"].string == "claude-code")
+            #expect(session["sub_agents"].int == 0)
+            #expect(session["text"].string?.contains("build the release") == true, "\(session)")
+        }
+    }
+
+    @Test func withoutAWatcherTheListIsEmptyAndSaysSo() async throws {
+        try await TestApp().run { client in
+            let document = try await client.get("/watch/sessions").json
+            #expect(document["watching"] == .bool(false))
+            #expect(document["sessions"].array.isEmpty)
+        }
+    }
+}
