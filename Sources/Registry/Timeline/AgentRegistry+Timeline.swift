@@ -48,10 +48,10 @@ extension AgentRegistry {
         }
         var time = TimelineShares()
         for span in spans { time.add(span) }
-        let shown = window.stepMilliseconds.map { TimelineBuilder.stepped(spans, window: window, step: $0) } ?? spans
+        let steps = window.stepMilliseconds.map { TimelineBuilder.steps(spans, window: window, step: $0) }
         let timeline = AgentTimeline(
             name: name, mode: definition.mode.rawValue, lifecycle: definition.lifecycle?.rawValue,
-            createdAt: createdAt, state: phase?.rawValue, spans: shown,
+            createdAt: createdAt, state: phase?.rawValue, spans: steps == nil ? spans : nil, steps: steps,
             failures: rows.failures.map { TimelineFailure(type: $0.type, ts: $0.ts, error: $0.error) },
             wakes: TimelineWakes(wakes), time: time)
         return (timeline, wakes)

@@ -38,13 +38,16 @@ package struct AgentTimeline: Sendable, Encodable {
     package var createdAt: Int64
     /// The lifecycle state now (`stopped`, `running`, `paused`, …); nil for hot and host-mode agents.
     package var state: String?
-    package var spans: [TimelineSpan]
+    /// The exact spans, oldest first; nil for a stepped timeline.
+    package var spans: [TimelineSpan]?
+    /// The steps of a stepped timeline (`step_ms`); nil otherwise.
+    package var steps: TimelineSteps?
     package var failures: [TimelineFailure]
     package var wakes: TimelineWakes
     package var time: TimelineShares
 
     enum CodingKeys: String, CodingKey {
-        case name, mode, lifecycle, state, spans, failures, wakes, time
+        case name, mode, lifecycle, state, spans, steps, failures, wakes, time
         case createdAt = "created_at"
     }
 
@@ -55,7 +58,8 @@ package struct AgentTimeline: Sendable, Encodable {
         try container.encode(lifecycle, forKey: .lifecycle)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(state, forKey: .state)
-        try container.encode(spans, forKey: .spans)
+        try container.encodeIfPresent(spans, forKey: .spans)
+        try container.encodeIfPresent(steps, forKey: .steps)
         try container.encode(failures, forKey: .failures)
         try container.encode(wakes, forKey: .wakes)
         try container.encode(time, forKey: .time)

@@ -51,48 +51,33 @@ enum TimelineBuilder {
         return [TimelineSpan(state: .awake, from: start, to: window.until, open: window.until >= window.now)]
     }
 
-    /// Coarsens exact spans to steps of `step` ms from `window.since`: each step takes the most awake state in it,
-    /// and runs of steps in one state become one span that counts the wakes begun in it and the exact time awake
-    /// and paused. Steps before the agent was declared are left out.
-    static func stepped(_ spans: [TimelineSpan], window: TimelineWindow, step: Int64) -> [TimelineSpan] {
+    /// Sums exact spans into steps of `step` ms from `window.since`: per step, the time awake and paused and the
+    /// wakes begun in it. Steps before the agent was declared stay nil.
+    static func steps(_ spans: [TimelineSpan], window: TimelineWindow, step: Int64) -> TimelineSteps {
         let count = Int((window.milliseconds + step - 1) / step)
-        var states = [TimelineState?](repeating: nil, count: count)
-        var cells = [TimelineSpan.Stepped](repeating: .init(), count: count)
+        var steps = TimelineSteps(
+            awakeMilliseconds: .init(repeating: nil, count: count),
+            pausedMilliseconds: .init(repeating: nil, count: count),
+            wakes: .init(repeating: nil, count: count))
         for span in spans {
             var index = Int((span.from - window.since) / step)
             while index < count {
-                let cellFrom = window.since + Int64(index) * step
-                guard cellFrom < span.to else { break }
-                let overlap = min(span.to, cellFrom + step) - max(span.from, cellFrom)
-                states[index] = max(states[index] ?? span.state, span.state)
-                switch span.state {
-                case .awake: cells[index].awakeMilliseconds += overlap
-                case .paused: cells[index].pausedMilliseconds += overlap
-                case .asleep: break
-                }
+                let stepFrom = window.since + Int64(index) * step
+                guard stepFrom < span.to else { break }
+                let overlap = min(span.to, stepFrom + step) - max(span.from, stepFrom)
+                steps.awakeMilliseconds[index] =
+                    (steps.awakeMilliseconds[index] ?? 0) + (span.state == .awake ? overlap : 0)
+                steps.pausedMilliseconds[index] =
+                    (steps.pausedMilliseconds[index] ?? 0) + (span.state == .paused ? overlap : 0)
+                steps.wakes[index] = steps.wakes[index] ?? 0
                 index += 1
             }
             if let began = span.began, began.wake != nil, began.ts >= window.since, began.ts < window.until {
-                cells[Int((began.ts - window.since) / step)].wakes += 1
+                let index = Int((began.ts - window.since) / step)
+                steps.wakes[index] = (steps.wakes[index] ?? 0) + 1
             }
         }
-        var result: [TimelineSpan] = []
-        for index in 0..<count {
-            guard let state = states[index] else { continue }
-            let cellFrom = window.since + Int64(index) * step
-            let cellTo = min(cellFrom + step, window.until)
-            if let last = result.last, last.state == state, last.to == cellFrom, var merged = last.stepped {
-                merged.wakes += cells[index].wakes
-                merged.awakeMilliseconds += cells[index].awakeMilliseconds
-                merged.pausedMilliseconds += cells[index].pausedMilliseconds
-                result[result.count - 1].to = cellTo
-                result[result.count - 1].stepped = merged
-            } else {
-                result.append(TimelineSpan(state: state, from: cellFrom, to: cellTo, stepped: cells[index]))
-            }
-        }
-        if spans.last?.open == true, !result.isEmpty { result[result.count - 1].open = true }
-        return result
+        return steps
     }
 
     /// The measured wakes among `transitions` that lie inside the window, oldest first.

@@ -1,5 +1,5 @@
-/// A stretch of time in one state. Exact spans name the events that began and ended them (either may lie outside
-/// the window the span is clipped to); stepped spans instead count what happened inside them.
+/// A stretch of time in one state, with the events that began and ended it (either may lie outside the window the
+/// span is clipped to).
 package struct TimelineSpan: Sendable, Hashable, Encodable {
     package var state: TimelineState
     package var from: Int64
@@ -8,18 +8,10 @@ package struct TimelineSpan: Sendable, Hashable, Encodable {
     package var open = false
     package var began: TimelineEvent?
     package var ended: TimelineEvent?
-    /// Stepped spans only: how many wakes began in it, and the exact time awake and paused in it.
-    package var stepped: Stepped?
-
-    package struct Stepped: Sendable, Hashable {
-        package var wakes = 0
-        package var awakeMilliseconds: Int64 = 0
-        package var pausedMilliseconds: Int64 = 0
-    }
 
     package init(
         state: TimelineState, from: Int64, to: Int64, open: Bool = false, began: TimelineEvent? = nil,
-        ended: TimelineEvent? = nil, stepped: Stepped? = nil
+        ended: TimelineEvent? = nil
     ) {
         self.state = state
         self.from = from
@@ -27,13 +19,10 @@ package struct TimelineSpan: Sendable, Hashable, Encodable {
         self.open = open
         self.began = began
         self.ended = ended
-        self.stepped = stepped
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, from, to, open, began, ended, wakes
-        case awakeSeconds = "awake_s"
-        case pausedSeconds = "paused_s"
+        case state, from, to, open, began, ended
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -42,14 +31,8 @@ package struct TimelineSpan: Sendable, Hashable, Encodable {
         try container.encode(from, forKey: .from)
         try container.encode(to, forKey: .to)
         if open { try container.encode(true, forKey: .open) }
-        if let stepped {
-            try container.encode(stepped.wakes, forKey: .wakes)
-            try container.encode(Double(stepped.awakeMilliseconds) / 1000, forKey: .awakeSeconds)
-            try container.encode(Double(stepped.pausedMilliseconds) / 1000, forKey: .pausedSeconds)
-        } else {
-            try container.encode(began.map(EventJSON.init), forKey: .began)
-            try container.encode(ended.map(EventJSON.init), forKey: .ended)
-        }
+        try container.encode(began.map(EventJSON.init), forKey: .began)
+        try container.encode(ended.map(EventJSON.init), forKey: .ended)
     }
 
     /// An event as a span shows it: its type and time, and the measurement and cause it carries.

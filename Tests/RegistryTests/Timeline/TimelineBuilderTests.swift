@@ -58,12 +58,15 @@ struct TimelineBuilderTests {
     }
 
     @Test func stepsCoverOnlyTheTimeSinceTheAgentWasDeclared() {
-        let window = TimelineWindow(since: 0, until: 100, now: 100, stepMilliseconds: 10)
+        let window = TimelineWindow(since: 0, until: 100, now: 100, stepMilliseconds: 40)
         let exact = TimelineBuilder.spans(
-            [Self.event(1, "lazy_start", at: 55, latency: 5)], window: window, createdAt: 25, current: .awake)
-        let stepped = TimelineBuilder.stepped(exact, window: window, step: 10)
-        #expect(Self.describe(stepped) == ["asleep 20-50", "awake 50-100 open"])
-        #expect(stepped[1].stepped?.wakes == 1 && stepped[1].stepped?.awakeMilliseconds == 45)
+            [Self.event(1, "lazy_start", at: 55, latency: 5), Self.event(2, "lazy_pause", at: 70)], window: window,
+            createdAt: 45, current: .paused)
+        let steps = TimelineBuilder.steps(exact, window: window, step: 40)
+        // Steps [0, 40), [40, 80), [80, 100): not declared, then asleep 10 and awake 15 and paused 10, then paused.
+        #expect(steps.awakeMilliseconds == [nil, 15, 0])
+        #expect(steps.pausedMilliseconds == [nil, 10, 20])
+        #expect(steps.wakes == [nil, 1, 0])
     }
 
     @Test func percentilesAreNearestRank() {

@@ -140,7 +140,7 @@ struct TimelineAPITests {
         }
     }
 
-    @Test func stepsTakeTheMostAwakeStateAndCountWakes() async throws {
+    @Test func stepsSumTheTimeAwakeAndPausedAndCountWakes() async throws {
         let (app, wall, path) = Self.app()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await app.run { client in
@@ -162,14 +162,13 @@ struct TimelineAPITests {
             let agents = timeline["agents"].array
             #expect(agents.map { $0["name"].string } == ["hot", "w"])
             // A hot worker runs all the time it is declared.
-            #expect(Self.spans(agents[0]) == ["awake 0-60"])
+            #expect(agents[0]["steps"]["awake_s"].array.map(\.double) == Array(repeating: 600, count: 6))
             let w = agents[1]
-            // A one-minute wake fills its whole step; the paused minutes inside an awake step do not show.
-            #expect(Self.spans(w) == ["awake 0-10", "asleep 10-30", "awake 30-50", "asleep 50-60"])
-            #expect(w["spans"][0]["wakes"].int == 1 && w["spans"][0]["awake_s"].double == 60)
-            #expect(w["spans"][2]["wakes"].int == 2)
-            #expect(w["spans"][2]["awake_s"].double == 17 * 60 && w["spans"][2]["paused_s"].double == 120)
-            #expect(w["spans"][3]["open"] == .bool(true))
+            #expect(w["spans"] == .null)
+            // Minutes 3-4 awake; 31-45 awake, 45-47 paused, 47-50 awake.
+            #expect(w["steps"]["awake_s"].array.map(\.double) == [60, 0, 0, 540, 480, 0])
+            #expect(w["steps"]["paused_s"].array.map(\.double) == [0, 0, 0, 0, 120, 0])
+            #expect(w["steps"]["wakes"].array.map(\.int) == [1, 0, 0, 1, 1, 0])
             // Time and wakes stay exact.
             #expect(w["time"]["paused_s"].double == 120 && w["time"]["awake_s"].double == 18 * 60)
             #expect(w["wakes"]["cold"]["count"].int == 2 && w["wakes"]["warm"]["count"].int == 1)
