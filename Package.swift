@@ -283,6 +283,7 @@ if Context.environment["DORMOUSE_BENCHMARKS"] == "1" {
             dependencies: [
                 "Lifecycle",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

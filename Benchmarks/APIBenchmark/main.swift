@@ -7,7 +7,8 @@ import NIOHTTP1
 
 // API benchmark (`make bench`): runs the release `dormouse serve` binary on loopback against the real engine
 // and measures its idle RSS, `GET /agents` with 1,000 agents, and the dispatch round trip to a running exec
-// worker, split into Dormouse's own time and the engine's exec time (measured side by side, interleaved).
+// worker, split into Dormouse's own time and the engine's exec time (measured side by side, interleaved); and
+// `GET /timeline` over 500 agents with a week of history (TimelineHistory).
 
 let arguments = CommandLine.arguments
 let binary = arguments.count > 1 ? arguments[1] : ".build/release/dormouse"
@@ -96,6 +97,7 @@ try await EventFanOut(base: base, subscribers: 1_000, events: 20).run(serverPID:
     _ = try await call(.POST, "/agents/fanout/start", expect: 409)
 }
 try await docker.remove(worker)
+try await TimelineHistory(binary: binary, client: client).run()
 try await client.shutdown()
 
 func call(_ method: HTTPMethod, _ path: String, _ body: String? = nil, expect status: Int) async throws -> ByteBuffer {

@@ -63,7 +63,7 @@ package struct TimelineEvent: Sendable, Hashable {
 }
 
 /// What a worker is doing over a span of time.
-package enum TimelineState: String, Sendable, Hashable, Encodable, Comparable {
+package enum TimelineState: String, Sendable, Hashable, Comparable {
     case asleep, paused, awake
 
     /// The more awake state wins when a step holds several.

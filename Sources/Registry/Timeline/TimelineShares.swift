@@ -1,6 +1,6 @@
 /// How a window's time was spent: seconds awake, paused and asleep, the share asleep, and the memory sleeping
 /// workers did not hold.
-package struct TimelineShares: Sendable, Hashable, Encodable {
+package struct TimelineShares: Sendable, Hashable {
     package var awakeMilliseconds: Int64 = 0
     package var pausedMilliseconds: Int64 = 0
     package var asleepMilliseconds: Int64 = 0
@@ -31,23 +31,5 @@ package struct TimelineShares: Sendable, Hashable, Encodable {
         if let memory = other.memoryByteMilliseconds {
             memoryByteMilliseconds = (memoryByteMilliseconds ?? 0) + memory
         }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case awakeSeconds = "awake_s"
-        case pausedSeconds = "paused_s"
-        case asleepSeconds = "asleep_s"
-        case shareAsleep = "share_asleep"
-        case memory = "memory_mib_hours_not_held"
-    }
-
-    package func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(Double(awakeMilliseconds) / 1000, forKey: .awakeSeconds)
-        try container.encode(Double(pausedMilliseconds) / 1000, forKey: .pausedSeconds)
-        try container.encode(Double(asleepMilliseconds) / 1000, forKey: .asleepSeconds)
-        let total = totalMilliseconds
-        try container.encode(total > 0 ? Double(asleepMilliseconds) / Double(total) : nil, forKey: .shareAsleep)
-        try container.encode(memoryByteMilliseconds.map { $0 / (1_048_576 * 3_600_000) }, forKey: .memory)
     }
 }

@@ -1,6 +1,6 @@
 /// Wakes in a window: cold starts and thaws from paused, each with its count and latency percentiles, and the
 /// most recent ones.
-package struct TimelineWakes: Sendable, Hashable, Encodable {
+package struct TimelineWakes: Sendable, Hashable {
     package var cold: Latencies
     package var warm: Latencies
     /// Newest last, at most `recentLimit`.
@@ -9,23 +9,10 @@ package struct TimelineWakes: Sendable, Hashable, Encodable {
     package static let recentLimit = 30
 
     /// How many wakes of a kind, and their median and 95th percentile (nearest rank); nil without wakes.
-    package struct Latencies: Sendable, Hashable, Encodable {
+    package struct Latencies: Sendable, Hashable {
         package var count: Int
         package var p50: Double?
         package var p95: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case count
-            case p50 = "p50_ms"
-            case p95 = "p95_ms"
-        }
-
-        package func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(count, forKey: .count)
-            try container.encode(p50, forKey: .p50)
-            try container.encode(p95, forKey: .p95)
-        }
 
         init(_ latencies: [Double]) {
             let sorted = latencies.sorted()
@@ -51,8 +38,8 @@ package struct TimelineWakes: Sendable, Hashable, Encodable {
 }
 
 /// One measured wake.
-package struct TimelineWake: Sendable, Hashable, Encodable {
-    package enum Kind: String, Sendable, Hashable, Encodable {
+package struct TimelineWake: Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable {
         /// A start of a stopped container.
         case cold
         /// A thaw of a paused one.
@@ -64,9 +51,4 @@ package struct TimelineWake: Sendable, Hashable, Encodable {
     package var ts: Int64
     package var latencyMilliseconds: Double
     package var kind: Kind
-
-    enum CodingKeys: String, CodingKey {
-        case agent, ts, kind
-        case latencyMilliseconds = "latency_ms"
-    }
 }

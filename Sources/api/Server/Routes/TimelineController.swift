@@ -1,5 +1,6 @@
 import Hummingbird
 import Lifecycle
+import NIOCore
 import Registry
 
 /// `GET /timeline` and `GET /agents/{name}/timeline`: the workers' awake, paused and asleep spans over a window,
@@ -10,11 +11,13 @@ struct TimelineController<C: Clock<Duration>>: Sendable {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/timeline") { request, _ in
-            try RequestJSON.response(try await registry.timeline(window: try window(of: request)))
+            RequestJSON.response(
+                jsonBuffer: ByteBuffer(bytes: try await registry.timeline(window: try window(of: request)).jsonBytes))
         }
         router.get("/agents/{name}/timeline") { request, context in
             let name = try context.parameters.require("name")
-            return try RequestJSON.response(try await registry.timeline(of: name, window: try window(of: request)))
+            let timeline = try await registry.timeline(of: name, window: try window(of: request))
+            return RequestJSON.response(jsonBuffer: ByteBuffer(bytes: timeline.jsonBytes))
         }
     }
 
