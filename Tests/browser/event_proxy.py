@@ -35,6 +35,7 @@ class EventSource:
         self.sent = 0
 
     def frame(self):
+        """One event, framed; counted as sent by the caller once it is written."""
         with self.lock:
             agent = self.random.choice(self.agents)
             previous = self.last.get(agent)
@@ -44,7 +45,6 @@ class EventSource:
             else:
                 self.last[agent] = kind
             self.next_id += 1
-            self.sent += 1
             event_id = self.next_id
         ts = int(time.time() * 1000)
         detail = {"trigger": "dispatch"}
@@ -78,6 +78,7 @@ class EventProxy:
         self.server = None
         self.thread = None
         self.connections = 0
+        self.lock = threading.Lock()
         # path -> callable(full path) returning (status, JSON body): answered here instead of upstream (a stand-in).
         self.routes = {}
 
@@ -119,7 +120,11 @@ class EventProxy:
                 self.forward()
 
             def stream(self):
-                proxy.connections += 1
+                # Only the newest connection streams: a page that reloads leaves its old one behind until a write
+                # fails, and that one must not take events from the count.
+                with proxy.lock:
+                    proxy.connections += 1
+                    generation = proxy.connections
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Cache-Control", "no-cache")
@@ -132,7 +137,7 @@ class EventProxy:
                     # Paced against the clock, so a slow write does not lower the rate; bounded by `stopping`.
                     started = None
                     sent = 0
-                    while not proxy.stopping.is_set():
+                    while not proxy.stopping.is_set() and generation == proxy.connections:
                         if not proxy.streaming.wait(timeout=0.2):
                             continue
                         if started is None:
@@ -142,6 +147,8 @@ class EventProxy:
                             self.wfile.write(b"".join(proxy.source.frame() for _ in range(due)))
                             self.wfile.flush()
                             sent += due
+                            with proxy.lock:
+                                proxy.source.sent += due
                         proxy.stopping.wait(timeout=1.0 / proxy.rate / 2)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
