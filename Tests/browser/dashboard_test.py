@@ -150,6 +150,9 @@ def main(binary):
         assert page.badge("warm") == "paused", page.badge("warm")
         assert page.badge("idle") == "stopped", page.badge("idle")
         assert page.path("idle", "awake") == "", page.path("idle", "awake")
+        # Without `serve --watch` there are no watcher sessions: the section stays hidden.
+        assert server.call("GET", "/watch/sessions")["watching"] is False
+        assert not driver.find_element(By.ID, "sessions").is_displayed()
 
         # A live event extends the timeline: the page adds the span from the event itself (data-live-spans).
         before = page.live_spans("sleeper")
