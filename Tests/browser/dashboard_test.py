@@ -113,6 +113,13 @@ class Page:
 def check_no_overflow(page, label):
     extra = overflow(page.driver)
     assert extra <= 0, "%s: the page is %d px wider than the viewport" % (label, extra)
+    # A row contains its paint, so a row too wide would be cut off rather than scroll: check its parts too.
+    cut = page.js("return [...document.querySelectorAll('#rows .row:not([hidden]) > *, #axis > *, #fleet .card, aside > section,"
+                  " header > *')].filter((e) => { const r = e.getBoundingClientRect(); const p = e.closest('.row, #axis');"
+                  " const box = p ? p.getBoundingClientRect() : {left: 0, right: innerWidth};"
+                  " return r.width > 0 && (r.right > Math.min(innerWidth, box.right) + 0.5 || r.left < box.left - 0.5); })"
+                  ".map((e) => (e.closest('[id]') || e).id + ' > ' + e.tagName + '.' + e.getAttribute('class'))")
+    assert not cut, "%s: parts outside the viewport or their row: %s" % (label, cut[:10])
 
 
 def main(binary):
