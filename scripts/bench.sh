@@ -22,6 +22,9 @@ echo "== registry benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/RegistryBenchmark
 echo "== api benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/APIBenchmark .build/release/dormouse
+echo "== dashboard: 500 agents, 7 days, 50 events/s ($(date -u +%FT%TZ), $(nproc) cores)"
+scripts/bootstrap-browser.sh
+python3 Tests/browser/dashboard_perf_test.py .build/release/dormouse
 echo "== chat relay benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
 .build/release/ChatBenchmark .build/release/dormouse
 echo "== scale simulation ($(date -u +%FT%TZ), $(nproc) cores)"
