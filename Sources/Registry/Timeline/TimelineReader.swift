@@ -32,8 +32,10 @@ struct TimelineReader: Sendable {
                     rows[instance, default: Rows()].failures.append(event)
                 }
             }
-            for (instance, agentRows) in rows where !agentRows.failures.isEmpty {
-                rows[instance]?.failures = agentRows.failures.suffix(Self.failureLimit).reversed()
+            for (instance, agentRows) in rows {
+                rows[instance]?.transitions.sort { ($0.ts, $0.id) < ($1.ts, $1.id) }
+                rows[instance]?.failures = agentRows.failures.sorted { ($0.ts, $0.id) > ($1.ts, $1.id) }
+                    .prefix(Self.failureLimit).map { $0 }
             }
             return rows
         }
@@ -48,10 +50,12 @@ struct TimelineReader: Sendable {
         """
 
     /// Three parts, each an index range or lookup per agent on `lifecycle_events (instance, ts)`: the window's
-    /// events, the last transition before it, the first transition after it.
+    /// events, the last transition before it, the first transition after it. Without the hint SQLite walked the
+    /// `ts` index over every row before `until` and sorted them (0.33 s against 0.13 s for a week of 500 agents);
+    /// the rows are put in order per agent afterwards instead.
     private static let sql = """
         WITH a AS (SELECT name, created_at FROM agents WHERE :agent IS NULL OR name = :agent)
-        SELECT \(columns) FROM a JOIN lifecycle_events e ON e.instance = a.name
+        SELECT \(columns) FROM a JOIN lifecycle_events e INDEXED BY lifecycle_events_instance_ts ON e.instance = a.name
             WHERE e.ts >= max(a.created_at, :since) AND e.ts < :until
         UNION ALL
         SELECT \(columns) FROM a JOIN lifecycle_events e ON e.id = (
@@ -63,6 +67,5 @@ struct TimelineReader: Sendable {
             SELECT p.id FROM lifecycle_events p
             WHERE p.instance = a.name AND p.ts >= max(a.created_at, :until) AND p.type IN (\(transitions))
             ORDER BY p.ts, p.id LIMIT 1)
-        ORDER BY 2, 4, 1
         """
 }
