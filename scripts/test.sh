@@ -25,6 +25,8 @@ scripts/build-image.sh
 swift test --skip-build --experimental-maximum-parallelization-width "${DORMOUSE_TEST_WIDTH:-8}" "$@"
 # The dashboard in a real headless browser, against the server binary the build just made.
 python3 Tests/browser/dashboard_test.py .build/debug/dormouse
+# Its watcher sessions with `serve --watch` (the chat server unreachable: the page reads the watcher, not the chat).
+python3 Tests/browser/dashboard_watch_test.py .build/debug/dormouse
 # The dashboard's performance test in its quick mode: 50 agents with 7 days of history, 3 s of 50 events/s. It
 # checks that the page loads, keeps up with every event and does not overflow; the timed targets are checked by
 # `make bench` (scripts/bench.sh), not here, where a shared machine would make them fail at random.
