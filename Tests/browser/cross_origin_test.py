@@ -25,7 +25,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard_test import free_port, wait_for_health
+from dashboard_support import free_port, wait_for_health
 
 PAGE = """<!doctype html><title>loading</title><body><script>
 const target = "http://127.0.0.1:%(port)d";

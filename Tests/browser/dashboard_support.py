@@ -24,6 +24,21 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def wait_for_health(base, process):
+    """Waits until `dormouse serve` (the Popen `process`) answers `GET /health`; bounded, and failing if it exits."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("dormouse serve exited with %s" % process.returncode)
+        try:
+            with urllib.request.urlopen(base + "/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)   # polling /health: bounded by the deadline above
+    raise SystemExit("dormouse serve did not answer /health within 60 s")
+
+
 class ProblemError(Exception):
     """An API call answered with an error: the status and the problem document."""
 
