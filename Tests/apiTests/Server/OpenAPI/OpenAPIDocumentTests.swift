@@ -70,6 +70,7 @@ struct OpenAPIDocumentTests {
                 "GET /agents/{name}/tasks", "POST /agents/{name}/tasks", "GET /agents/{name}/timeline", "GET /events",
                 "POST /events/token", "GET /health", "GET /metrics",
                 "GET /openapi.json", "GET /tasks/{id}", "GET /timeline", "GET /watch/health", "GET /watch/sessions",
+                "GET /webhooks", "POST /webhooks", "GET /webhooks/{id}", "DELETE /webhooks/{id}",
             ])
     }
 
