@@ -24,8 +24,10 @@ package func buildApplication<C: Clock<Duration>>(
     runtimes[EngineSet.localName] = runtime
     let engines = EngineSet(runtimes: runtimes, logger: logger)
     let broadcaster = EventBroadcaster(lastEventID: try await SQLiteAuditLog.lastEventID(in: database), clock: clock)
+    let allowedHosts = AllowedHosts(configuration)
     let webhooks = WebhookDispatcher(
-        database: database, settings: configuration.webhooks, clock: clock, wallClock: wallClock, logger: logger)
+        database: database, settings: configuration.webhooks, clock: clock, wallClock: wallClock, logger: logger,
+        isServerItself: { host, port in allowedHosts.reaches(host: host, port: port) })
     let auditLog = try SQLiteAuditLog(database: database, logger: logger) { records in
         await broadcaster.publish(records)
         webhooks.eventsCommitted()
@@ -46,7 +48,6 @@ package func buildApplication<C: Clock<Duration>>(
     try await registry.boot()
 
     let streamTokens = StreamTokens()
-    let allowedHosts = AllowedHosts(configuration)
     let router = Router()
     try addEdgeMiddleware(to: router, configuration, allowedHosts: allowedHosts, streamTokens: streamTokens)
     HealthController(engines: engines, auditLog: auditLog, hostAgentsEnabled: configuration.allowsHostAgents)
@@ -59,10 +60,7 @@ package func buildApplication<C: Clock<Duration>>(
         registry: registry, histogram: histogram, resumeHistogram: resumeHistogram, statistics: statistics,
         webhooks: webhooks.metrics
     ).addRoutes(to: router)
-    WebhooksController(
-        dispatcher: webhooks, wallClock: wallClock,
-        isServerItself: { host, port in allowedHosts.reaches(host: host, port: port) }
-    ).addRoutes(to: router)
+    WebhooksController(dispatcher: webhooks, wallClock: wallClock).addRoutes(to: router)
     try OpenAPIController.load().addRoutes(to: router)
     EventStreamController(broadcaster: broadcaster, auditLog: auditLog).addRoutes(to: router)
     try DashboardController.load(streamTokens: streamTokens).addRoutes(to: router)

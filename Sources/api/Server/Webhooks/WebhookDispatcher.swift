@@ -30,12 +30,18 @@ final class WebhookDispatcher<C: Clock<Duration>>: Service, Sendable {
     let wallClock: WallClock
     let metrics = WebhookMetrics()
     let logger: Logger
+    /// Whether a host and port reach this server (a webhook there is never posted to).
+    let isServerItself: @Sendable (String, Int) -> Bool
     private let workers = Mutex<[String: Handles]>([:])
     private let starts: AsyncStream<Start>
     private let startsContinuation: AsyncStream<Start>.Continuation
 
-    init(database: DatabasePool, settings: WebhookSettings, clock: C, wallClock: WallClock, logger: Logger) {
+    init(
+        database: DatabasePool, settings: WebhookSettings, clock: C, wallClock: WallClock, logger: Logger,
+        isServerItself: @escaping @Sendable (String, Int) -> Bool
+    ) {
         self.database = database
+        self.isServerItself = isServerItself
         self.settings = settings
         self.clock = clock
         self.wallClock = wallClock
@@ -86,7 +92,7 @@ final class WebhookDispatcher<C: Clock<Duration>>: Service, Sendable {
                     let worker = WebhookWorker(
                         webhook: start.webhook, database: self.database, client: client, settings: self.settings,
                         clock: self.clock, wallClock: self.wallClock, metrics: self.metrics, logger: self.logger,
-                        doorbell: start.doorbell)
+                        doorbell: start.doorbell, isServerItself: self.isServerItself)
                     group.addTask { await Self.run(worker, until: start.stop) }
                 }
             }

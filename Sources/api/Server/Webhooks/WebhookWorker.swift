@@ -23,6 +23,9 @@ struct WebhookWorker<C: Clock<Duration>>: Sendable {
     let logger: Logger
     /// Rung after every audit commit (at most one ring is kept).
     let doorbell: AsyncStream<Void>
+    /// Whether a host and port reach this server: checked again before every attempt, as the server's own
+    /// address may have changed since the webhook was added.
+    let isServerItself: @Sendable (String, Int) -> Bool
 
     private var store: WebhookStore { WebhookStore(database: database) }
 
@@ -115,6 +118,10 @@ struct WebhookWorker<C: Clock<Duration>>: Sendable {
 
     /// One POST of `body`, signed; a 2xx is a delivery, anything else (an error, a timeout) a failure.
     func post(_ body: String, eventID: Int64) async -> Attempt {
+        guard let (host, port) = WebhookRequest.endpoint(of: webhook.url) else {
+            return .failed("the URL is not an http:// or https:// URL with a host")
+        }
+        if isServerItself(host, port) { return .failed("the URL points at this Dormouse server itself") }
         var request = HTTPClientRequest(url: webhook.url)
         request.method = .POST
         let timestamp = wallClock.millisecondsSinceEpoch / 1_000

@@ -6,8 +6,6 @@ import Registry
 struct WebhooksController<C: Clock<Duration>>: Sendable {
     let dispatcher: WebhookDispatcher<C>
     let wallClock: WallClock
-    /// Whether a host and port reach this server (such a webhook is refused).
-    let isServerItself: @Sendable (String, Int) -> Bool
 
     private var store: WebhookStore { WebhookStore(database: dispatcher.database) }
 
@@ -34,7 +32,7 @@ struct WebhooksController<C: Clock<Duration>>: Sendable {
 
     private func create(_ request: Request) async throws -> Response {
         let body = try await RequestJSON.decode(WebhookRequest.self, from: request)
-        try body.validate(knownTypes: EventFrame.broadcastTypes, isServerItself: isServerItself)
+        try body.validate(knownTypes: EventFrame.broadcastTypes, isServerItself: dispatcher.isServerItself)
         let webhook = try await store.create(body, createdAt: wallClock.millisecondsSinceEpoch)
         dispatcher.add(webhook)
         return try RequestJSON.response(
