@@ -92,6 +92,7 @@ package struct WebhookRequest: Sendable, Hashable, Decodable {
         guard let (host, port) = Self.endpoint(of: url) else {
             return error("must be an http:// or https:// URL with a host")
         }
+        guard (1...65_535).contains(port) else { return error("has port \(port); a port is 1 to 65535") }
         if components.user != nil || components.password != nil {
             return error("must not hold credentials (they would be shown by GET /webhooks); sign with the secret")
         }

@@ -58,6 +58,12 @@ struct WebhooksAPITests {
                     "instances.0"
                 ),
                 (#"{"url": "https://hooks.example/"}"#, "secret"),
+                (#"{"url": "http://hooks.example:99999/", "secret": "\#(secret)"}"#, "url"),
+                (#"{"url": "http://hooks.example:0/", "secret": "\#(secret)"}"#, "url"),
+                (#"{"url": "http://[/", "secret": "\#(secret)"}"#, "url"),
+                (#"{"url": "http://ex ample.com/", "secret": "\#(secret)"}"#, "url"),
+                (#"{"url": "http://%zz/", "secret": "\#(secret)"}"#, "url"),
+                (#"{"url": "", "secret": "\#(secret)"}"#, "url"),
             ]
             for (body, field) in cases {
                 let reply = try await client.post("/webhooks", body)
