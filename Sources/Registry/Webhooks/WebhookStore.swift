@@ -10,11 +10,20 @@ package struct WebhookStore: Sendable {
         self.database = database
     }
 
+    /// Webhooks a server keeps at most: each has a task, a connection and a database write per event.
+    package static let maximumCount = 100
+
     /// Stores a new webhook whose cursor is the last audit id assigned so far: it receives the events committed
-    /// after it was created. The id is random and URL-safe.
+    /// after it was created. The id is random and URL-safe. Throws `RegistryError` (`.conflict`) when there are
+    /// `maximumCount` already.
     package func create(_ request: WebhookRequest, createdAt: Int64) async throws -> Webhook {
         let id = Self.newID()
         return try await database.write { db in
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhooks") ?? 0
+            guard count < Self.maximumCount else {
+                throw RegistryError(
+                    .conflict, "there are \(count) webhooks, the most a server keeps; delete one first")
+            }
             // sqlite_sequence holds the last id ever assigned, also when those rows have been pruned since.
             let cursor =
                 try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'lifecycle_events'") ?? 0

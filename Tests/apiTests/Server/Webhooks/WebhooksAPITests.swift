@@ -84,6 +84,19 @@ struct WebhooksAPITests {
         }
     }
 
+    @Test func keepsAtMostAHundred() async throws {
+        try await TestApp().run { client in
+            for index in 0..<WebhookStore.maximumCount {
+                _ = try await Support.addWebhook(client, url: "https://hooks.example/\(index)")
+            }
+            let one = try await client.post(
+                "/webhooks", #"{"url": "https://hooks.example/x", "secret": "\#(Support.secret)"}"#)
+            #expect(one.status == .conflict)
+            #expect(one.json["detail"].string?.contains("delete one first") == true)
+            #expect(try await client.get("/webhooks").json["webhooks"].array.count == 100)
+        }
+    }
+
     @Test func refusesUnknownFieldsAndMalformedJSON() async throws {
         try await TestApp().run { client in
             let unknown = try await client.post(
