@@ -75,6 +75,7 @@ final class WebhookDispatcher<C: Clock<Duration>>: Service, Sendable {
     /// Stops delivering to the webhook `id` (an attempt under way is cancelled).
     func remove(_ id: String) {
         workers.withLock { $0.removeValue(forKey: id) }?.stop.finish()
+        metrics.forget(id)
     }
 
     func run() async throws {

@@ -19,6 +19,11 @@ final class WebhookMetrics: Sendable {
         counts.withLock { $0[webhook, default: [:]][result, default: 0] += amount }
     }
 
+    /// Drops a deleted webhook's counts, so its series leave `/metrics`.
+    func forget(_ webhook: String) {
+        _ = counts.withLock { $0.removeValue(forKey: webhook) }
+    }
+
     /// Every webhook's counts, by id.
     var snapshot: [String: [Result: Int]] { counts.withLock { $0 } }
 }
