@@ -32,6 +32,10 @@ struct WebhookLifecycleTests {
                 let deliveries = await receiver.waitUntil { $0.filter { $0.status == 200 }.count == 2 }
                 #expect(deliveries.filter { $0.headers[.init("Dormouse-Webhook-Id")!] == deleted }.count == 1)
                 #expect(deliveries.filter { $0.headers[.init("Dormouse-Webhook-Id")!] == other }.count == 2)
+                // Counted before the delivery is stored, so once GET shows it, /metrics has it too.
+                try await poll("the other webhook's deliveries stored", every: .milliseconds(20)) {
+                    try await Support.webhook(client, other)["delivered"].int == 2
+                }
                 let metrics = try await client.get("/metrics").text
                 #expect(!metrics.contains(deleted) && metrics.contains(#"webhook="\#(other)",result="delivered"} 2"#))
             }
