@@ -67,14 +67,7 @@ struct WebhookWorker<C: Clock<Duration>>: Sendable {
     private func handle(
         _ row: AuditRecord, _ state: inout Webhook.Delivery, _ saved: inout Webhook.Delivery, logger: Logger
     ) async -> Bool {
-        let pruned = row.id - state.cursor - 1
-        if pruned > 0 {
-            state.skipped += pruned
-            metrics.count(webhook.id, .skipped, by: Int(pruned))
-            logger.warning(
-                "audit rows were pruned before this webhook delivered them; they are skipped",
-                metadata: ["webhook.skipped": "\(pruned)", "audit.after_id": "\(state.cursor)"])
-        }
+        countPruned(before: row, &state, logger: logger)
         guard webhook.wants(instance: row.instance, broadcastType: EventFrame.broadcastType(of: row.type)) else {
             state.cursor = row.id
             return true
@@ -86,34 +79,57 @@ struct WebhookWorker<C: Clock<Duration>>: Sendable {
             state.lastAttemptAt = wallClock.millisecondsSinceEpoch
             switch attempt {
             case .delivered:
-                if state.failing { logger.notice("webhook recovered", metadata: ["audit.id": "\(row.id)"]) }
-                state.cursor = row.id
-                state.consecutiveFailures = 0
-                state.failing = false
-                state.delivered += 1
-                state.lastSuccessAt = state.lastAttemptAt
-                metrics.count(webhook.id, .delivered)
+                recordDelivery(of: row, &state, logger: logger)
                 if await save(state, logger: logger) { saved = state }
                 return true
             case .failed(let reason):
-                state.consecutiveFailures += 1
-                state.failed += 1
-                state.lastError = reason
-                metrics.count(webhook.id, .failed)
-                let becameFailing = !state.failing && state.consecutiveFailures >= settings.failingAfter
-                if becameFailing { state.failing = true }
-                let delay = settings.retryDelay(afterFailures: state.consecutiveFailures)
-                logger.log(
-                    level: becameFailing ? .error : .warning,
-                    becameFailing ? "webhook is failing" : "webhook delivery failed",
-                    metadata: [
-                        "error": "\(reason)", "audit.id": "\(row.id)",
-                        "webhook.failures": "\(state.consecutiveFailures)", "webhook.retry_in": "\(delay)",
-                    ])
+                let delay = recordFailure(reason, of: row, &state, logger: logger)
                 if await save(state, logger: logger) { saved = state }
                 guard (try? await clock.sleep(for: delay)) != nil else { return false }
             }
         }
+    }
+
+    /// Rows missing between the cursor and `row` were pruned from the audit log: counted as skipped, one line.
+    private func countPruned(before row: AuditRecord, _ state: inout Webhook.Delivery, logger: Logger) {
+        let pruned = row.id - state.cursor - 1
+        guard pruned > 0 else { return }
+        state.skipped += pruned
+        metrics.count(webhook.id, .skipped, by: Int(pruned))
+        logger.warning(
+            "audit rows were pruned before this webhook delivered them; they are skipped",
+            metadata: ["webhook.skipped": "\(pruned)", "audit.after_id": "\(state.cursor)"])
+    }
+
+    private func recordDelivery(of row: AuditRecord, _ state: inout Webhook.Delivery, logger: Logger) {
+        if state.failing { logger.notice("webhook recovered", metadata: ["audit.id": "\(row.id)"]) }
+        state.cursor = row.id
+        state.consecutiveFailures = 0
+        state.failing = false
+        state.delivered += 1
+        state.lastSuccessAt = state.lastAttemptAt
+        metrics.count(webhook.id, .delivered)
+    }
+
+    /// Counts and logs a failed attempt (the one that makes the webhook failing says so); returns the wait
+    /// before the next one.
+    private func recordFailure(
+        _ reason: String, of row: AuditRecord, _ state: inout Webhook.Delivery, logger: Logger
+    ) -> Duration {
+        state.consecutiveFailures += 1
+        state.failed += 1
+        state.lastError = reason
+        metrics.count(webhook.id, .failed)
+        let becameFailing = !state.failing && state.consecutiveFailures >= settings.failingAfter
+        if becameFailing { state.failing = true }
+        let delay = settings.retryDelay(afterFailures: state.consecutiveFailures)
+        logger.log(
+            level: becameFailing ? .error : .warning, becameFailing ? "webhook is failing" : "webhook delivery failed",
+            metadata: [
+                "error": "\(reason)", "audit.id": "\(row.id)", "webhook.failures": "\(state.consecutiveFailures)",
+                "webhook.retry_in": "\(delay)",
+            ])
+        return delay
     }
 
     /// One POST of `body`, signed; a 2xx is a delivery, anything else (an error, a timeout) a failure.
