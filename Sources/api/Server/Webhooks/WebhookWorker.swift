@@ -42,6 +42,8 @@ struct WebhookWorker<C: Clock<Duration>>: Sendable {
         var logger = self.logger
         logger[metadataKey: "webhook.id"] = "\(webhook.id)"
         logger[metadataKey: "webhook.host"] = "\(Self.host(of: webhook.url))"
+        // A webhook deleted while the dispatcher loaded the list at start may have been added after its removal.
+        if case .some(.none) = try? await store.webhook(webhook.id) { return }
         while !Task.isCancelled {
             let rows: [AuditRecord]
             do {
