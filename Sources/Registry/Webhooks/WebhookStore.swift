@@ -56,6 +56,13 @@ package struct WebhookStore: Sendable {
         }
     }
 
+    /// Whether the webhook with `id` is stored.
+    package func exists(_ id: String) async throws -> Bool {
+        try await database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM webhooks WHERE id = ?)", arguments: [id]) ?? false
+        }
+    }
+
     /// Every webhook and the newest audit id, read together (for how far behind each one is).
     package func allWithNewestEventID() async throws -> (webhooks: [Webhook], newestEventID: Int64) {
         try await database.read { db in

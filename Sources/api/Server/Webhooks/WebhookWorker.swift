@@ -42,8 +42,9 @@ struct WebhookWorker<C: Clock<Duration>>: Sendable {
         var logger = self.logger
         logger[metadataKey: "webhook.id"] = "\(webhook.id)"
         logger[metadataKey: "webhook.host"] = "\(Self.host(of: webhook.url))"
-        // A webhook deleted while the dispatcher loaded the list at start may have been added after its removal.
-        if case .some(.none) = try? await store.webhook(webhook.id) { return }
+        // A webhook deleted while the dispatcher loaded the list at start may have been added after its removal
+        // (a failed read goes on: delivery is what must not stop).
+        if let stored = try? await store.exists(webhook.id), !stored { return }
         while !Task.isCancelled {
             let rows: [AuditRecord]
             do {
