@@ -31,6 +31,8 @@ python3 Tests/browser/dashboard_watch_test.py .build/debug/dormouse
 # checks that the page loads, keeps up with every event and does not overflow; the timed targets are checked by
 # `make bench` (scripts/bench.sh), not here, where a shared machine would make them fail at random.
 python3 Tests/browser/dashboard_perf_test.py .build/debug/dormouse --agents 50 --seconds 3 --baseline 2 --no-limits
+# The Webhooks section (no engine needed): a delivering and a failing webhook, by host only.
+python3 Tests/browser/webhooks_dashboard_test.py .build/debug/dormouse
 # A page on another origin tries the browser-to-host attack (issue 13) in the same browser: it must fail.
 python3 Tests/browser/cross_origin_test.py .build/debug/dormouse
 # The fault suite last: kill -9, engine restarts, schemathesis, the browser attack (scripts/test-faults.sh).

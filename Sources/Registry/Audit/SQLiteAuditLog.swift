@@ -81,7 +81,16 @@ package final class SQLiteAuditLog: LifecycleEventListener {
         async throws -> [AuditRecord]
     {
         await batcher.flush()
-        return try await database.read { db in
+        return try await Self.events(
+            in: database, instance: instance, afterID: afterID, notBefore: notBefore, limit: limit)
+    }
+
+    /// Committed audit rows after `afterID`, read straight from `database` (oldest first, at most `limit`);
+    /// unlike `events`, it does not wait for events handed over but not yet written.
+    package static func events(
+        in database: DatabasePool, instance: String? = nil, afterID: Int64, notBefore: Int64 = 0, limit: Int
+    ) async throws -> [AuditRecord] {
+        try await database.read { db in
             let rows =
                 if let instance {
                     try Row.fetchAll(

@@ -72,6 +72,27 @@ enum DatabaseMigrations {
                 table.add(column: "resumed", .boolean)
             }
         }
+        migrator.registerMigration("v4: webhooks") { db in
+            // `cursor` is the id of the last audit row this webhook is done with (delivered, filtered out or
+            // pruned): delivery resumes after it, also after a crash. Filters are JSON arrays, null for all.
+            try db.create(table: "webhooks") { table in
+                table.primaryKey("id", .text)
+                table.column("url", .text).notNull()
+                table.column("secret", .text).notNull()
+                table.column("types_json", .text)
+                table.column("instances_json", .text)
+                table.column("cursor", .integer).notNull()
+                table.column("consecutive_failures", .integer).notNull().defaults(to: 0)
+                table.column("failing", .boolean).notNull().defaults(to: false)
+                table.column("last_error", .text)
+                table.column("last_attempt_at", .integer)
+                table.column("last_success_at", .integer)
+                table.column("delivered", .integer).notNull().defaults(to: 0)
+                table.column("failed", .integer).notNull().defaults(to: 0)
+                table.column("skipped", .integer).notNull().defaults(to: 0)
+                table.column("created_at", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

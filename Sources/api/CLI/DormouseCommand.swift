@@ -7,7 +7,7 @@ package struct DormouseCommand: AsyncParsableCommand {
         commandName: "dormouse",
         abstract: "Keeps AI-agent workers asleep in Docker containers and wakes them on demand.",
         discussion: """
-            `serve` runs the server; `agents`, `dispatch` and `tasks` talk to a running one (--url, env \
+            `serve` runs the server; `agents`, `dispatch`, `tasks`, `events` and `webhooks` talk to a running one (--url, env \
             DORMOUSE_URL, default \(ClientConfiguration.defaultURL); --token, env DORMOUSE_API_TOKEN); `db` \
             works on the database file itself; `watch` keeps a live Mattermost post per agent session \
             (`watch --help`).
@@ -22,7 +22,7 @@ package struct DormouseCommand: AsyncParsableCommand {
         version: DormouseVersion.current,
         subcommands: [
             ServeCommand.self, WatchCommand.self, AgentsCommand.self, DispatchCommand.self, TasksCommand.self,
-            EventsCommand.self, DbCommand.self,
+            EventsCommand.self, WebhooksCommand.self, DbCommand.self,
         ]
     )
 

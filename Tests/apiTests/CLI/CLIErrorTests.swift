@@ -60,7 +60,7 @@ struct CLIErrorTests {
         [], ["agents"], ["agents", "list"], ["agents", "show"], ["agents", "create"], ["agents", "update"],
         ["agents", "delete"], ["agents", "start"], ["agents", "stop"], ["dispatch"], ["tasks"], ["tasks", "show"],
         ["tasks", "list"], ["db"], ["db", "prune"], ["watch"], ["watch", "start"], ["watch", "stop"],
-        ["watch", "status"],
+        ["watch", "status"], ["webhooks"], ["webhooks", "list"], ["webhooks", "add"], ["webhooks", "delete"],
     ]
 
     @Test(arguments: commands) func helpHasAnExample(_ command: [String]) async throws {

@@ -28,6 +28,12 @@ struct ServerConfigurationTests {
         }
     }
 
+    @Test func webhookDefaultsAreTenSecondsAndFiveFailures() throws {
+        let configuration = try ServerConfiguration.fromEnvironment([:])
+        #expect(configuration.webhooks.timeout == .seconds(10))
+        #expect(configuration.webhooks.failingAfter == 5)
+    }
+
     @Test func databaseFollowsXDGDataHome() throws {
         let configuration = try ServerConfiguration.fromEnvironment(["XDG_DATA_HOME": "/data"])
         #expect(configuration.databasePath == "/data/dormouse/dormouse.sqlite")
@@ -38,7 +44,10 @@ struct ServerConfigurationTests {
             "DORMOUSE_HOST": "0.0.0.0", "DORMOUSE_PORT": "8080", "DORMOUSE_API_TOKEN": "s3cret",
             "DOCKER_HOST": "tcp://127.0.0.1:2375", "LOG_LEVEL": "DEBUG", "DORMOUSE_DB": "/var/lib/dormouse/db.sqlite",
             "DORMOUSE_AUDIT_RETENTION_DAYS": "7", "DORMOUSE_AUDIT_MAX_ROWS": "1000",
+            "DORMOUSE_WEBHOOK_TIMEOUT_S": "2.5", "DORMOUSE_WEBHOOK_FAILING_AFTER": "3",
         ])
+        #expect(configuration.webhooks.timeout == .milliseconds(2_500))
+        #expect(configuration.webhooks.failingAfter == 3)
         #expect(configuration.databasePath == "/var/lib/dormouse/db.sqlite")
         #expect(configuration.auditRetention.maxAge == .seconds(7 * 86_400))
         #expect(configuration.auditRetention.maxRows == 1_000)
@@ -53,7 +62,7 @@ struct ServerConfigurationTests {
     @Test(arguments: [
         ["DORMOUSE_PORT": "seventy"], ["DORMOUSE_PORT": "70000"], ["DOCKER_HOST": "ssh://box"],
         ["LOG_LEVEL": "loud"], ["DORMOUSE_AUDIT_RETENTION_DAYS": "0"], ["DORMOUSE_AUDIT_MAX_ROWS": "lots"],
-        ["DORMOUSE_WATCH": "maybe"],
+        ["DORMOUSE_WATCH": "maybe"], ["DORMOUSE_WEBHOOK_TIMEOUT_S": "0"], ["DORMOUSE_WEBHOOK_FAILING_AFTER": "-1"],
     ])
     func malformedValuesNameTheVariable(environment: [String: String]) {
         let error = #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(environment) }

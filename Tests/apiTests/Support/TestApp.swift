@@ -52,6 +52,8 @@ struct TestApp: Sendable {
     var allowsHostAgents = false
     /// `DORMOUSE_WARM_MEMORY_MB` in bytes (nil: no limit).
     var warmMemoryLimitBytes: UInt64?
+    /// Webhook delivery settings (`DORMOUSE_WEBHOOK_*`).
+    var webhooks = WebhookSettings()
     let recorder = EventRecorder()
     /// The app's logger (a test reads what was logged through an `InMemoryLogHandler`).
     var logger = TestApp.logger
@@ -69,6 +71,7 @@ struct TestApp: Sendable {
         configuration.connections = connections
         configuration.allowsHostAgents = allowsHostAgents
         configuration.warmMemoryLimitBytes = warmMemoryLimitBytes
+        configuration.webhooks = webhooks
         configuration.databasePath = databasePath ?? folder.appendingPathComponent("dormouse.sqlite").path
         let database = try DormouseDatabase.open(path: configuration.databasePath)
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)

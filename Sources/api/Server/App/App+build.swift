@@ -24,7 +24,14 @@ package func buildApplication<C: Clock<Duration>>(
     runtimes[EngineSet.localName] = runtime
     let engines = EngineSet(runtimes: runtimes, logger: logger)
     let broadcaster = EventBroadcaster(lastEventID: try await SQLiteAuditLog.lastEventID(in: database), clock: clock)
-    let auditLog = try SQLiteAuditLog(database: database, logger: logger) { await broadcaster.publish($0) }
+    let allowedHosts = AllowedHosts(configuration)
+    let webhooks = WebhookDispatcher(
+        database: database, settings: configuration.webhooks, clock: clock, wallClock: wallClock, logger: logger,
+        isServerItself: { host, port in allowedHosts.reaches(host: host, port: port) })
+    let auditLog = try SQLiteAuditLog(database: database, logger: logger) { records in
+        await broadcaster.publish(records)
+        webhooks.eventsCommitted()
+    }
     let retention = AuditRetention(
         auditLog: auditLog, policy: configuration.auditRetention, clock: ContinuousClock(), logger: logger)
     let histogram = StartLatencyHistogram()
@@ -41,7 +48,6 @@ package func buildApplication<C: Clock<Duration>>(
     try await registry.boot()
 
     let streamTokens = StreamTokens()
-    let allowedHosts = AllowedHosts(configuration)
     let router = Router()
     try addEdgeMiddleware(to: router, configuration, allowedHosts: allowedHosts, streamTokens: streamTokens)
     HealthController(engines: engines, auditLog: auditLog, hostAgentsEnabled: configuration.allowsHostAgents)
@@ -51,8 +57,10 @@ package func buildApplication<C: Clock<Duration>>(
     EventsController(registry: registry).addRoutes(to: router)
     TimelineController(registry: registry, wallClock: wallClock).addRoutes(to: router)
     MetricsController(
-        registry: registry, histogram: histogram, resumeHistogram: resumeHistogram, statistics: statistics
+        registry: registry, histogram: histogram, resumeHistogram: resumeHistogram, statistics: statistics,
+        webhooks: webhooks.metrics
     ).addRoutes(to: router)
+    WebhooksController(dispatcher: webhooks, wallClock: wallClock).addRoutes(to: router)
     try OpenAPIController.load().addRoutes(to: router)
     EventStreamController(broadcaster: broadcaster, auditLog: auditLog).addRoutes(to: router)
     try DashboardController.load(streamTokens: streamTokens).addRoutes(to: router)
@@ -73,11 +81,12 @@ package func buildApplication<C: Clock<Duration>>(
         logger: logger
     )
     // Shutdown runs in reverse: the server drains first (event streams end on the signal itself), then the
-    // watcher flushes its posts, the broadcaster closes, the registry records interrupted tasks, and the engine
+    // watcher flushes its posts, the broadcaster closes, the registry records interrupted tasks, webhook delivery
+    // stops (after the last events are written: the next start delivers from the stored cursors), and the engine
     // subscriptions end.
     app.addServices(engines.all.map { $0.monitor as any Service })
     app.addServices(engines.all.compactMap { $0.swarm as (any Service)? })
-    app.addServices(retention, registry, broadcaster)
+    app.addServices(webhooks, retention, registry, broadcaster)
     app.addServices(watch?.services ?? [])
     return app
 }

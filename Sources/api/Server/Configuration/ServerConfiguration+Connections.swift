@@ -18,7 +18,7 @@ extension ServerConfiguration {
     }
 
     /// A number of seconds, fractions allowed, from 1 ms to one day.
-    private static func positiveSeconds(_ name: String, _ environment: [String: String]) throws -> Duration? {
+    static func positiveSeconds(_ name: String, _ environment: [String: String]) throws -> Duration? {
         guard let text = environment[name], !text.isEmpty else { return nil }
         guard let value = Double(text), value >= 0.001, value <= 86_400 else {
             throw ConfigurationError("\(name) must be a number of seconds from 0.001 to 86400, got \"\(text)\"")

@@ -43,6 +43,9 @@ import Registry
 ///   session watcher in this process, posting to Mattermost; its settings come from `WatcherEnvironment`.
 /// - `DORMOUSE_ALLOW_HOST_AGENTS` (`1`/`true`/`yes` or `0`/`false`/`no`, default `0`; `serve --allow-host-agents`
 ///   sets it): allow host-mode agents, whose commands run on this machine as the server's user.
+/// - `DORMOUSE_WEBHOOK_TIMEOUT_S` (seconds, fractions allowed, default `10`): one webhook delivery attempt.
+/// - `DORMOUSE_WEBHOOK_FAILING_AFTER` (integer ≥ 1, default `5`): consecutive failed attempts after which a webhook
+///   is shown as failing (delivery goes on retrying).
 package struct ServerConfiguration: Sendable {
     package var host = "127.0.0.1"
     package var port = 7070
@@ -66,6 +69,8 @@ package struct ServerConfiguration: Sendable {
     package var allowsHostAgents = false
     /// `DORMOUSE_WARM_MEMORY_MB` in bytes: what paused workers may hold in all (nil: no limit).
     package var warmMemoryLimitBytes: UInt64?
+    /// Webhook delivery: timeout, failing threshold, backoff.
+    package var webhooks = WebhookSettings()
 
     /// Reads the variables above from `environment`; a malformed value is an error naming the variable.
     package static func fromEnvironment(_ environment: [String: String]) throws -> ServerConfiguration {
@@ -102,6 +107,12 @@ package struct ServerConfiguration: Sendable {
             configuration.logLevel = value
         }
         configuration.connections = try connectionLimits(environment)
+        if let timeout = try positiveSeconds("DORMOUSE_WEBHOOK_TIMEOUT_S", environment) {
+            configuration.webhooks.timeout = timeout
+        }
+        if let failures = try positiveInteger("DORMOUSE_WEBHOOK_FAILING_AFTER", environment) {
+            configuration.webhooks.failingAfter = failures
+        }
         if let watch = environment["DORMOUSE_WATCH"], !watch.isEmpty {
             switch watch.lowercased() {
             case "1", "true", "yes": configuration.watch = true

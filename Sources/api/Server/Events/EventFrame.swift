@@ -52,6 +52,12 @@ enum EventFrame {
             + "\"ts\":\(record.ts),\"summary\":\(quoted(summary(of: record))),\"detail\":\(record.detailJSON)}"
     }
 
+    /// The event's JSON as webhooks receive it: the same object with the audit row id first,
+    /// `{"id", "type", "instance", "ts", "summary", "detail"}`.
+    static func webhookJSON(of record: AuditRecord) -> String {
+        "{\"id\":\(record.id)," + json(of: record).dropFirst()
+    }
+
     /// The whole frame: `id:` the audit row id, `event:` the broadcast type, `data:` the JSON.
     static func frame(of record: AuditRecord) -> String {
         "id: \(record.id)\nevent: \(broadcastType(of: record.type))\ndata: \(json(of: record))\n\n"

@@ -8,6 +8,7 @@ struct MetricsController<C: Clock<Duration>>: Sendable {
     let histogram: StartLatencyHistogram
     let resumeHistogram: ResumeLatencyHistogram
     let statistics: TaskStatistics
+    let webhooks: WebhookMetrics
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/metrics") { _, _ in
@@ -37,6 +38,7 @@ struct MetricsController<C: Clock<Duration>>: Sendable {
         }
         renderHistograms(into: &text)
         renderTasks(agents, into: &text)
+        renderWebhooks(into: &text)
         return text.output
     }
 
@@ -87,6 +89,20 @@ struct MetricsController<C: Clock<Duration>>: Sendable {
         text.family("dormouse_queue_depth", type: "gauge", help: "Tasks waiting for a free slot.")
         for agent in agents {
             text.sample("dormouse_queue_depth", ["agent": agent.agent.definition.name], value: Double(agent.queued))
+        }
+    }
+
+    private func renderWebhooks(into text: inout PrometheusText) {
+        text.family(
+            "dormouse_webhook_deliveries_total", type: "counter",
+            help: "Webhook delivery attempts since Dormouse started, by webhook id and result (delivered, failed), "
+                + "and events pruned before they were delivered (skipped).")
+        for (webhook, counts) in webhooks.snapshot.sorted(by: { $0.key < $1.key }) {
+            for result in WebhookMetrics.Result.allCases {
+                text.sample(
+                    "dormouse_webhook_deliveries_total", ["webhook": webhook, "result": result.rawValue],
+                    value: Double(counts[result] ?? 0))
+            }
         }
     }
 }

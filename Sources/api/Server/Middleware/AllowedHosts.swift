@@ -51,6 +51,17 @@ final class AllowedHosts: Sendable {
         return port == listeningPort && localNames.contains(authority.host)
     }
 
+    /// Whether a URL's `host` (an IPv6 address with or without brackets) and `port` reach this server: a name it
+    /// answers as, or any loopback or wildcard address, with the listening port (a webhook there would post to
+    /// the server itself).
+    func reaches(host: String, port: Int) -> Bool {
+        var bare = host.lowercased()
+        if bare.hasPrefix("[") && bare.hasSuffix("]") { bare = String(bare.dropFirst().dropLast()) }
+        let local = ServerConfiguration.isLoopback(bare) || Self.wildcards.contains(bare)
+        if local && port == listeningPort { return true }
+        return allows(HostAuthority(host: bare.contains(":") ? "[\(bare)]" : bare, port: port))
+    }
+
     /// Whether `origin` (`scheme://authority`, as a browser sends it) is one of the server's own origins.
     func allowsOrigin(_ origin: String) -> Bool {
         let parts = origin.split(separator: "://", maxSplits: 1, omittingEmptySubsequences: false)

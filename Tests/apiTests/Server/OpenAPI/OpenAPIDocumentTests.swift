@@ -70,6 +70,7 @@ struct OpenAPIDocumentTests {
                 "GET /agents/{name}/tasks", "POST /agents/{name}/tasks", "GET /agents/{name}/timeline", "GET /events",
                 "POST /events/token", "GET /health", "GET /metrics",
                 "GET /openapi.json", "GET /tasks/{id}", "GET /timeline", "GET /watch/health", "GET /watch/sessions",
+                "GET /webhooks", "POST /webhooks", "GET /webhooks/{id}", "DELETE /webhooks/{id}",
             ])
     }
 
@@ -170,7 +171,16 @@ struct OpenAPIDocumentTests {
         #"{"type": "urn:dormouse:problem:invalid", "title": "Invalid agent", "status": 422, "#
         + #""detail": "2 fields are invalid", "errors": [{"field": "dispatch.port", "message": "must be 1...65535"}]}"#
 
+    static let webhook =
+        #"{"id": "wh_0123456789abcdefghij", "url": "https://ci.example/hook", "types": null, "#
+        + #""instances": ["w1"], "secret_hint": "…cdef", "created_at": 1760000000000, "state": "failing", "#
+        + #""cursor": 41, "lag": 3, "consecutive_failures": 5, "last_error": "HTTP 500 Internal Server Error", "#
+        + #""last_attempt_at": 1760000000100, "last_success_at": null, "delivered": 0, "failed": 5, "skipped": 0}"#
+
     static let examples: [Example] = [
+        .init(method: "GET", path: "/webhooks", status: 200, body: #"{"webhooks": [\#(webhook)]}"#),
+        .init(method: "POST", path: "/webhooks", status: 201, body: webhook),
+        .init(method: "DELETE", path: "/webhooks/wh_0123456789abcdefghij", status: 204, contentType: "", body: ""),
         .init(method: "GET", path: "/agents", status: 200, body: #"{"agents": [\#(containerAgent), \#(hostAgent)]}"#),
         .init(method: "POST", path: "/agents", status: 201, body: containerAgent),
         .init(method: "PATCH", path: "/agents/h.1", status: 200, body: hostAgent),
