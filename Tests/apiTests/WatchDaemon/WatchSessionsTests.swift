@@ -19,7 +19,9 @@ struct WatchSessionsTests {
             try WatchDaemonProcessTests.append(WatchDaemonProcessTests.prompt, to: "\(project)/s1.jsonl")
             try WatchDaemonProcessTests.append(WatchDaemonProcessTests.reply, to: "\(project)/s1.jsonl")
             var session = JSONValue.null
-            try await waitUntil {
+            // The watcher finds the file through inotify (or its 1 s poll): asked every 100 ms, for up to a minute
+            // on a loaded machine.
+            try await poll("the session listed with its post text", within: .seconds(60), every: .milliseconds(100)) {
                 let document = try await client.get("/watch/sessions").json
                 session = document["sessions"][0]
                 return document["watching"] == .bool(true) && session["text"].string?.contains("release build") == true
