@@ -21,7 +21,7 @@ extension AgentRegistry {
             fleetWakes += wakes
             fleetTime.add(timeline.time)
         }
-        fleetWakes.sort { ($0.ts, $0.agent ?? "") < ($1.ts, $1.agent ?? "") }
+        fleetWakes.sort { ($0.ts, $0.agent) < ($1.ts, $1.agent) }
         return Timeline(
             since: window.since, until: window.until, now: window.now, stepMilliseconds: window.stepMilliseconds,
             agents: agents, fleet: .init(wakes: TimelineWakes(fleetWakes), time: fleetTime))

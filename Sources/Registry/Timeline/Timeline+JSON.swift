@@ -166,7 +166,7 @@ extension TimelineWakes {
         for (index, wake) in recent.enumerated() {
             if index > 0 { writer.append(",") }
             writer.append("{\"agent\":")
-            writer.string(wake.agent)
+            writer.write(wake.agent)
             writer.append(",\"kind\":")
             writer.write(wake.kind.rawValue)
             writer.append(",\"latency_ms\":")

@@ -46,8 +46,8 @@ package struct TimelineWake: Sendable, Hashable {
         case warm
     }
 
-    /// The agent, in the fleet's list.
-    package var agent: String?
+    /// The agent that woke.
+    package var agent: String
     package var ts: Int64
     package var latencyMilliseconds: Double
     package var kind: Kind
