@@ -59,6 +59,17 @@ package struct ChatMessage: Sendable, Equatable {
 /// circuit breaker. Every failure is a `ChatError`; transport failures (refused, reset, timed out) are
 /// `.network` so the caller can retry them.
 package protocol ChatPoster: Sendable {
+    /// The chat this poster writes to, as a session's route names it (`mattermost`, `matrix`, `slack`).
+    var chat: String { get }
+
+    /// The shortest time between two requests that write to one channel (Slack paces posting at about one
+    /// message per second per channel); zero where the server has no such pace and answers 429 instead.
+    var channelPace: Duration { get }
+
+    /// The conversation a route's `to` names on this chat (`channel:<id>`, `user:<id>`, `room:<id or alias>`),
+    /// or nil when it names nothing this chat knows.
+    func target(routeTo to: String) -> ChatDestination.Target?
+
     /// The longest `ChatMessage.text` accepted, in Unicode scalars (the server's limit minus the marker's room).
     var maxMessageCharacters: Int { get }
 
@@ -83,4 +94,15 @@ package protocol ChatPoster: Sendable {
     /// The newest post in a channel carrying `marker`: recent channel posts first, then a search. Nil when
     /// none is found.
     func findPost(marker: String, channelID: String) async throws(ChatError) -> ChatPost?
+}
+
+extension ChatPoster {
+    package var channelPace: Duration { .zero }
+
+    /// `channel:<id>` and `user:<id>`, the forms Mattermost and Slack routes take.
+    package func target(routeTo to: String) -> ChatDestination.Target? {
+        if to.hasPrefix("channel:"), to.count > 8 { return .channel(String(to.dropFirst(8))) }
+        if to.hasPrefix("user:"), to.count > 5 { return .user(String(to.dropFirst(5))) }
+        return nil
+    }
 }

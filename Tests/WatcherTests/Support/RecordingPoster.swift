@@ -30,9 +30,13 @@ final class RecordingPoster: ChatPoster, Sendable {
     private let state = Mutex(State())
     private let changes = ChangeSignal()
     let maxMessageCharacters: Int
+    let chat: String
+    let channelPace: Duration
 
-    init(maxMessageCharacters: Int = 16000) {
+    init(maxMessageCharacters: Int = 16000, chat: String = "mattermost", channelPace: Duration = .zero) {
         self.maxMessageCharacters = maxMessageCharacters
+        self.chat = chat
+        self.channelPace = channelPace
     }
 
     var calls: [Call] { state.withLock { $0.calls } }

@@ -10,6 +10,7 @@ import Watcher
 /// A chat server that is never reachable: every call fails as a network error.
 struct UnreachableChatPoster: ChatPoster {
     let maxMessageCharacters = 16_000
+    let chat = "mattermost"
 
     func channelID(for target: ChatDestination.Target) async throws(ChatError) -> String {
         throw .network("unreachable in tests")

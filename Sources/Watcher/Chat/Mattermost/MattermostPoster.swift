@@ -16,6 +16,7 @@ package struct MattermostPoster: ChatPoster {
     package static let serverMessageLimit = 16383
 
     package let maxMessageCharacters = MattermostPoster.serverMessageLimit - MattermostMarker.maxLineLength
+    package let chat = "mattermost"
 
     let apiURL: String
     let token: String
