@@ -17,6 +17,8 @@ extension ChatRelay {
         if let retryAt = box.retryAt { due = max(due, retryAt) }
         if let limit = rateLimitedUntil { due = max(due, limit) }
         if let cooldown = breaker.openUntil { due = max(due, cooldown) }
+        let lane = box.lane
+        if poster.channelPace > .zero, let last = channelSentAt[lane] { due = max(due, last + poster.channelPace) }
         guard due <= now else { return arm(key, at: due) }
         switch breaker.permit(at: now) {
         case .rejected(let until):
@@ -29,6 +31,7 @@ extension ChatRelay {
         box.inFlight = true
         box.lastSendAt = now
         boxes[key] = box
+        if poster.channelPace > .zero { channelSentAt[lane] = now }
         jobs?.yield(
             .deliver(
                 StatusDelivery(
@@ -89,6 +92,8 @@ extension ChatRelay {
             box.channelID = channelID ?? box.channelID
             noteFailure(error, of: &box, message: delivery.message)
         }
+        // Paced from the answer too, under the channel id the answer made known.
+        if poster.channelPace > .zero { channelSentAt[box.lane] = box.lastSendAt }
         boxes[key] = box
         unparkAll()
         pump(key)

@@ -30,6 +30,11 @@ package actor ChatRelay {
     var waitingSnapshots: [String: SessionSnapshot] = [:]
     /// Sessions with no chat route and no default channel, logged once each.
     var unrouted: Set<String> = []
+    /// Sessions whose route could not be followed (an unknown chat, a target this chat has no form for), logged
+    /// once each and counted in health.
+    var misrouted: Set<String> = []
+    /// When a request last went to each channel, for chats that pace posting per channel (`ChatPoster.channelPace`).
+    var channelSentAt: [String: Duration] = [:]
     var records: [String: PostStore.Record] = [:]
     /// Whether post ids may have been lost (no readable posts file), so posts are looked up by marker.
     var recordsLost = true
@@ -84,6 +89,9 @@ package actor ChatRelay {
     }
 
     static let wakeRoom = 40
+
+    /// The chat this relay posts to (its poster's).
+    package nonisolated var chat: String { poster.chat }
 
     /// Posts every update until the stream ends; then marks every open box `interrupted`, flushes pending edits
     /// within `shutdownFlushTimeout`, persists post ids and returns.
@@ -170,7 +178,7 @@ package actor ChatRelay {
                 ? "ok" : "degraded",
             activeSessions: boxes.count, waitingSessions: waiting.count, updatesSent: updatesSent,
             updatesFailed: updatesFailed, queueDepth: boxes.values.filter(\.isDirty).count, circuit: circuit,
-            lastError: lastError)
+            lastError: lastError, misroutedSessions: misrouted.count)
     }
 
     /// Applies one engine update: opens, refreshes or closes the session's box, or queues the session.
@@ -194,20 +202,32 @@ package actor ChatRelay {
         }
     }
 
-    /// Gives a session a box, or queues it when every box is taken.
+    /// Gives a session a box, or queues it when every box is taken; a session routed to another chat is left to
+    /// that chat's relay.
     func admit(_ key: String, _ snapshot: SessionSnapshot) {
+        let routing = routing(for: snapshot)
+        if let problem = routing.problem, misrouted.insert(key).inserted {
+            lastError = "session \(key): \(problem)"
+            logger.warning(
+                "Session's chat route cannot be followed",
+                metadata: [
+                    "session.key": "\(key)", "chat": "\(poster.chat)", "problem": "\(problem)",
+                    "fallback": "\(routing.destination.map { "\($0.target)" } ?? "none")",
+                ])
+        }
+        guard !routing.elsewhere else { return }
+        guard let destination = routing.destination else {
+            if unrouted.insert(key).inserted {
+                logger.info(
+                    "Session has no chat route and no default is set for this chat; not posting it",
+                    metadata: ["session.key": "\(key)", "chat": "\(poster.chat)"])
+            }
+            return
+        }
         guard boxes.count < configuration.maxActiveSessions else {
             waiting.append(key)
             waitingSnapshots[key] = snapshot
             logger.debug("Session waits for a status box", metadata: ["session.key": "\(key)"])
-            return
-        }
-        guard let destination = destination(for: snapshot) else {
-            if unrouted.insert(key).inserted {
-                logger.info(
-                    "Session has no chat route and DEFAULT_CHANNEL is not set; not posting it",
-                    metadata: ["session.key": "\(key)"])
-            }
             return
         }
         let record = records[key]
@@ -257,19 +277,26 @@ package actor ChatRelay {
         return ChatMessage(text: text, marker: box.marker, status: box.snapshot.state.status.rawValue)
     }
 
-    /// A session's chat destination: its Mattermost route, else the default channel.
-    func destination(for snapshot: SessionSnapshot) -> ChatDestination? {
-        if let route = snapshot.state.descriptor.route, route.channel == "mattermost" || route.channel.isEmpty,
-            let to = route.to
-        {
-            if to.hasPrefix("channel:") {
-                return ChatDestination(target: .channel(String(to.dropFirst(8))), rootID: route.threadID)
+    /// Where a session's post goes on this relay's chat: its route when the route names this chat (or no chat,
+    /// on the primary relay), else the default; nothing when the route is another relay's.
+    func routing(for snapshot: SessionSnapshot) -> ChatRouting {
+        let fallback = configuration.defaultChannel.map { ChatDestination(target: .channel($0)) }
+        guard let route = snapshot.state.descriptor.route else { return ChatRouting(destination: fallback) }
+        if route.channel == poster.chat || (route.channel.isEmpty && configuration.isPrimary) {
+            guard let to = route.to else { return ChatRouting(destination: fallback) }
+            guard let target = poster.target(routeTo: to) else {
+                return ChatRouting(
+                    destination: fallback, problem: "the route's target \"\(to)\" names no \(poster.chat) conversation")
             }
-            if to.hasPrefix("user:") {
-                return ChatDestination(target: .user(String(to.dropFirst(5))), rootID: route.threadID)
-            }
+            return ChatRouting(destination: ChatDestination(target: target, rootID: route.threadID))
         }
-        return configuration.defaultChannel.map { ChatDestination(target: .channel($0)) }
+        if route.channel.isEmpty || configuration.otherChats.contains(route.channel) {
+            return ChatRouting(elsewhere: true)
+        }
+        // A chat no relay serves: every relay posts the session to its default, and the primary one says why.
+        return ChatRouting(
+            destination: fallback,
+            problem: configuration.isPrimary ? "no chat adapter is configured for routes to '\(route.channel)'" : nil)
     }
 
     private func recentWake(for snapshot: SessionSnapshot) -> WorkerWake? {

@@ -4,8 +4,13 @@ package struct ChatRelayConfiguration: Sendable {
     package var throttle: Duration = .milliseconds(500)
     /// Sessions holding a status box at once; the rest wait in arrival order.
     package var maxActiveSessions = 20
-    /// The channel id for sessions without a chat route; nil skips them (with a log line).
+    /// The channel (or room) for sessions without a chat route; nil skips them (with a log line).
     package var defaultChannel: String?
+    /// Whether this relay is the first configured chat's: it also takes routes that name no chat (a bare
+    /// `channel:<id>`), and it reports routes to chats no relay serves (once per session, counted in health).
+    package var isPrimary = true
+    /// The chats other relays serve: a route to one of them is theirs, so this relay leaves the session alone.
+    package var otherChats: Set<String> = []
     /// Consecutive server failures that open the circuit breaker.
     package var circuitBreakerThreshold = 5
     /// How long the circuit stays open before one probe request is let through.

@@ -35,6 +35,9 @@ struct StatusBox: Sendable {
     /// Whether the session's turn is over, so the box closes once its last text is delivered.
     var isFinal: Bool { snapshot.state.status != .active }
 
+    /// The channel whose posting pace this post shares: its channel id once known, else its conversation.
+    var lane: String { channelID ?? "\(destination.target)" }
+
     /// The idempotency key of the next create: the same for every retry of one create.
     var pendingID: String { "\(marker):\(String(nonce, radix: 16)):\(creates)" }
 }

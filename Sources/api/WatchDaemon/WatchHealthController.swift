@@ -16,11 +16,18 @@ package struct WatchHealthController: Sendable {
         package var skippedLines = 0
     }
 
-    private let relayHealth: @Sendable () async -> RelayHealth
+    private let relayHealth: @Sendable () async -> [String: RelayHealth]
     private let engineFigures: @Sendable () async -> EngineFigures
 
-    package init(engine: WatchEngine, relay: ChatRelay) {
-        self.init(relayHealth: { await relay.health() }) {
+    /// Reads each chat's relay (named by its chat) and the engine.
+    package init(engine: WatchEngine, relays: [(chat: String, relay: ChatRelay)]) {
+        self.init(
+            chatHealth: {
+                var figures: [String: RelayHealth] = [:]
+                for (chat, relay) in relays { figures[chat] = await relay.health() }
+                return figures
+            }
+        ) {
             let statistics = await engine.statistics
             return EngineFigures(
                 sessions: statistics.sessions, linesParsed: statistics.linesParsed,
@@ -28,20 +35,31 @@ package struct WatchHealthController: Sendable {
         }
     }
 
-    /// Figures from elsewhere (tests).
+    /// Figures from elsewhere (tests), for each chat by name.
+    package init(
+        chatHealth: @escaping @Sendable () async -> [String: RelayHealth],
+        engineFigures: @escaping @Sendable () async -> EngineFigures
+    ) {
+        self.relayHealth = chatHealth
+        self.engineFigures = engineFigures
+    }
+
+    /// Figures from elsewhere (tests), for one Mattermost relay.
     package init(
         relayHealth: @escaping @Sendable () async -> RelayHealth,
         engineFigures: @escaping @Sendable () async -> EngineFigures
     ) {
-        self.relayHealth = relayHealth
-        self.engineFigures = engineFigures
+        self.init(chatHealth: { ["mattermost": await relayHealth()] }, engineFigures: engineFigures)
     }
 
-    /// The health document: the relay's fields (`status`, `active_sessions`, `waiting_sessions`,
-    /// `updates_sent`, `updates_failed`, `queue_depth`, `circuit`, `last_error`) at the top level, beside the
-    /// engine's `sessions`, `lines_parsed` and `skipped_lines`.
+    /// The health document: the relays' fields combined (`status`, `active_sessions`, `waiting_sessions`,
+    /// `updates_sent`, `updates_failed`, `queue_depth`, `circuit`, `last_error`, `misrouted_sessions`) at the top
+    /// level, each chat's own under `chats`, beside the engine's `sessions`, `lines_parsed` and `skipped_lines`.
     package struct Health: ResponseEncodable, Decodable, Equatable {
+        /// Every chat's figures as one (`RelayHealth.combining`).
         package var relay: RelayHealth
+        /// Each chat's own figures, by chat name (`mattermost`, `matrix`, `slack`).
+        package var chats: [String: RelayHealth]
         /// Sessions (top-level and sub-agents) the engine follows.
         package var sessions: Int
         /// Transcript lines the engine parsed since it started.
@@ -51,16 +69,17 @@ package struct WatchHealthController: Sendable {
         package var version: String
 
         private enum CodingKeys: String, CodingKey {
-            case sessions, version
+            case sessions, version, chats
             case linesParsed = "lines_parsed"
             case skippedLines = "skipped_lines"
         }
 
         package init(
-            relay: RelayHealth, sessions: Int, linesParsed: Int, skippedLines: Int = 0,
-            version: String = DormouseVersion.current
+            relay: RelayHealth, chats: [String: RelayHealth] = [:], sessions: Int, linesParsed: Int,
+            skippedLines: Int = 0, version: String = DormouseVersion.current
         ) {
             self.relay = relay
+            self.chats = chats
             self.sessions = sessions
             self.linesParsed = linesParsed
             self.skippedLines = skippedLines
@@ -70,6 +89,7 @@ package struct WatchHealthController: Sendable {
         package init(from decoder: any Decoder) throws {
             relay = try RelayHealth(from: decoder)
             let container = try decoder.container(keyedBy: CodingKeys.self)
+            chats = try container.decodeIfPresent([String: RelayHealth].self, forKey: .chats) ?? [:]
             sessions = try container.decode(Int.self, forKey: .sessions)
             linesParsed = try container.decode(Int.self, forKey: .linesParsed)
             skippedLines = try container.decodeIfPresent(Int.self, forKey: .skippedLines) ?? 0
@@ -80,6 +100,7 @@ package struct WatchHealthController: Sendable {
         package func encode(to encoder: any Encoder) throws {
             try relay.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(chats, forKey: .chats)
             try container.encode(sessions, forKey: .sessions)
             try container.encode(linesParsed, forKey: .linesParsed)
             try container.encode(skippedLines, forKey: .skippedLines)
@@ -102,8 +123,10 @@ package struct WatchHealthController: Sendable {
 
     package func check() async -> Health {
         let figures = await engineFigures()
+        let chats = await relayHealth()
         return Health(
-            relay: await relayHealth(), sessions: figures.sessions, linesParsed: figures.linesParsed,
+            relay: RelayHealth.combining(chats.keys.sorted().compactMap { chats[$0] }), chats: chats,
+            sessions: figures.sessions, linesParsed: figures.linesParsed,
             skippedLines: figures.skippedLines)
     }
 }

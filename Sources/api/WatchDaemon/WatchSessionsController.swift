@@ -13,7 +13,7 @@ package struct WatchSessionsController: Sendable {
             return
         }
         sessions = {
-            let posts = await watch.relay.postTexts()
+            let posts = await watch.postTexts()
             return await watch.engine.snapshots().map { snapshot in
                 Session(snapshot, text: posts[snapshot.state.key] ?? watch.formatter.format(snapshot))
             }

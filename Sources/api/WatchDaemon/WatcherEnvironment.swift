@@ -23,7 +23,13 @@ import Watcher
 /// | `WATCH_POSTS_FILE` | path of the persisted status post ids; empty disables persistence | `watch-posts.json` beside `WATCH_STATE_FILE` (none if that is empty) |
 /// | `MM_BASE_URL` | http(s) URL of the Mattermost server, no credentials in it | unset: only `--stdout` runs |
 /// | `MM_BOT_TOKEN` | bot access token, required with `MM_BASE_URL`; never logged or printed | unset |
-/// | `DEFAULT_CHANNEL` | channel id (letters and digits) for sessions without a chat route | unset: such sessions are skipped |
+/// | `DEFAULT_CHANNEL` | Mattermost channel id (letters and digits) for sessions without a chat route | unset: such sessions are skipped |
+/// | `MATRIX_HOMESERVER_URL` | http(s) URL of the Matrix homeserver | unset: no Matrix |
+/// | `MATRIX_ACCESS_TOKEN` | the bot's access token, required with `MATRIX_HOMESERVER_URL`; never logged or printed | unset |
+/// | `MATRIX_DEFAULT_ROOM` | room id (`!id:server`) or alias (`#alias:server`) for sessions without a Matrix route | unset |
+/// | `SLACK_BOT_TOKEN` | the Slack bot token (`xoxb-...`); setting it turns Slack on; never logged or printed | unset: no Slack |
+/// | `SLACK_DEFAULT_CHANNEL` | Slack channel id (letters and digits) for sessions without a Slack route | unset |
+/// | `SLACK_API_URL` | http(s) URL of Slack's Web API | `https://slack.com/api` |
 /// | `THROTTLE_MS` | positive integer, shortest time between two edits of one post | `500` |
 /// | `MAX_ACTIVE_SESSIONS` | positive integer, sessions holding a status post at once; the rest wait | `20` |
 /// | `CIRCUIT_BREAKER_THRESHOLD` | positive integer, consecutive server failures that open the circuit | `5` |
@@ -40,7 +46,7 @@ package enum WatcherEnvironment {
         let watcher = try configuration(from: environment)
         return WatchSettings(
             watcher: watcher, relay: try relay(from: environment, offsetsFile: watcher.offsetsFile),
-            mattermost: try mattermost(from: environment), wakeSource: try wakeSource(from: environment),
+            chats: try chats(from: environment), wakeSource: try wakeSource(from: environment),
             control: try control(from: environment), logLevel: try logLevel(from: environment))
     }
 
@@ -98,13 +104,6 @@ package enum WatcherEnvironment {
             URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("watch-posts.json").path
         }
         if let path = environment["WATCH_POSTS_FILE"] { relay.postsFile = path.isEmpty ? nil : path }
-        if let channel = environment["DEFAULT_CHANNEL"], !channel.isEmpty {
-            guard channel.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-                throw ConfigurationError(
-                    "DEFAULT_CHANNEL must be a channel id (letters and digits), got \"\(channel)\"")
-            }
-            relay.defaultChannel = channel
-        }
         relay.throttle = .milliseconds(try positive("THROTTLE_MS", in: environment, default: 500))
         relay.maxActiveSessions = try positive("MAX_ACTIVE_SESSIONS", in: environment, default: 20)
         relay.circuitBreakerThreshold = try positive("CIRCUIT_BREAKER_THRESHOLD", in: environment, default: 5)
@@ -113,18 +112,77 @@ package enum WatcherEnvironment {
         return relay
     }
 
-    private static func mattermost(from environment: [String: String]) throws -> WatchSettings.Mattermost? {
-        guard let text = environment["MM_BASE_URL"], !text.isEmpty else { return nil }
-        let baseURL = try httpURL("MM_BASE_URL", text)
-        // The token's value never appears in a message: only whether it is there and well-formed.
-        guard let token = environment["MM_BOT_TOKEN"], !token.isEmpty else {
-            throw ConfigurationError("MM_BOT_TOKEN must be set when MM_BASE_URL is (the bot's access token)")
+    /// The chats configured, in `WatchSettings.Chat.Kind` order. A chat is on when its URL (Slack: its token) is
+    /// set; its token is then required.
+    private static func chats(from environment: [String: String]) throws -> [WatchSettings.Chat] {
+        var chats: [WatchSettings.Chat] = []
+        // Defaults are checked even when their chat is off: a typo shows before the chat is turned on.
+        let mattermostChannel = try channelID("DEFAULT_CHANNEL", in: environment)
+        let matrixRoom = try matrixRoom("MATRIX_DEFAULT_ROOM", in: environment)
+        if let text = environment["MM_BASE_URL"], !text.isEmpty {
+            chats.append(
+                WatchSettings.Chat(
+                    kind: .mattermost, url: try httpURL("MM_BASE_URL", text),
+                    token: try token("MM_BOT_TOKEN", in: environment, with: "MM_BASE_URL"),
+                    defaultTarget: mattermostChannel))
+        }
+        if let text = environment["MATRIX_HOMESERVER_URL"], !text.isEmpty {
+            chats.append(
+                WatchSettings.Chat(
+                    kind: .matrix, url: try httpURL("MATRIX_HOMESERVER_URL", text),
+                    token: try token("MATRIX_ACCESS_TOKEN", in: environment, with: "MATRIX_HOMESERVER_URL"),
+                    defaultTarget: matrixRoom))
+        } else if environment["MATRIX_ACCESS_TOKEN"].map({ !$0.isEmpty }) == true {
+            throw ConfigurationError("MATRIX_ACCESS_TOKEN is set but MATRIX_HOMESERVER_URL is not")
+        }
+        if environment["SLACK_BOT_TOKEN"].map({ !$0.isEmpty }) == true {
+            let url = environment["SLACK_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://slack.com/api"
+            chats.append(
+                WatchSettings.Chat(
+                    kind: .slack, url: try httpURL("SLACK_API_URL", url),
+                    token: try token("SLACK_BOT_TOKEN", in: environment, with: "SLACK_BOT_TOKEN"),
+                    defaultTarget: try channelID("SLACK_DEFAULT_CHANNEL", in: environment)))
+        } else if environment["SLACK_DEFAULT_CHANNEL"].map({ !$0.isEmpty }) == true {
+            throw ConfigurationError("SLACK_DEFAULT_CHANNEL is set but SLACK_BOT_TOKEN is not")
+        }
+        return chats
+    }
+
+    /// A required token. Its value never appears in a message: only whether it is there and well-formed.
+    private static func token(_ name: String, in environment: [String: String], with setting: String) throws
+        -> String
+    {
+        guard let token = environment[name], !token.isEmpty else {
+            throw ConfigurationError("\(name) must be set when \(setting) is (the bot's access token)")
         }
         guard !token.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true })
         else {
-            throw ConfigurationError("MM_BOT_TOKEN must not contain spaces, newlines or control characters")
+            throw ConfigurationError("\(name) must not contain spaces, newlines or control characters")
         }
-        return WatchSettings.Mattermost(baseURL: baseURL, token: token)
+        return token
+    }
+
+    /// A Mattermost or Slack channel id: letters and digits.
+    private static func channelID(_ name: String, in environment: [String: String]) throws -> String? {
+        guard let channel = environment[name], !channel.isEmpty else { return nil }
+        guard channel.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw ConfigurationError("\(name) must be a channel id (letters and digits), got \"\(channel)\"")
+        }
+        return channel
+    }
+
+    /// A Matrix room id `!opaque:server` or alias `#name:server`.
+    private static func matrixRoom(_ name: String, in environment: [String: String]) throws -> String? {
+        guard let room = environment[name], !room.isEmpty else { return nil }
+        let parts = room.dropFirst().split(separator: ":", maxSplits: 1)
+        guard let sigil = room.first, sigil == "!" || sigil == "#", parts.count == 2, !parts[0].isEmpty,
+            !parts[1].isEmpty, room.count <= 255,
+            !room.contains(where: { $0.isWhitespace || !$0.isASCII || $0.asciiValue.map { $0 < 0x20 } == true })
+        else {
+            throw ConfigurationError(
+                "\(name) must be a room id (!id:server) or alias (#name:server), got \"\(room)\"")
+        }
+        return room
     }
 
     private static func wakeSource(from environment: [String: String]) throws -> WatchSettings.WakeSource? {

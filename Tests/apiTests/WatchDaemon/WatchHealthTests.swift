@@ -35,14 +35,19 @@ struct WatchHealthTests {
                 Set(json?.keys.map { $0 } ?? [])
                     == [
                         "status", "active_sessions", "waiting_sessions", "updates_sent", "updates_failed",
-                        "queue_depth", "circuit", "sessions", "lines_parsed", "skipped_lines", "version",
+                        "queue_depth", "circuit", "misrouted_sessions", "chats", "sessions", "lines_parsed",
+                        "skipped_lines", "version",
                     ])
             #expect(json?["updates_sent"] as? Int == 40)
             #expect(json?["lines_parsed"] as? Int == 1_234)
             #expect(json?["skipped_lines"] as? Int == 2)
             let health = try JSONDecoder().decode(
                 WatchHealthController.Health.self, from: Data(response.body.readableBytesView))
-            #expect(health == .init(relay: Self.relay(status: "ok"), sessions: 5, linesParsed: 1_234, skippedLines: 2))
+            let relay = Self.relay(status: "ok")
+            #expect(
+                health
+                    == .init(
+                        relay: relay, chats: ["mattermost": relay], sessions: 5, linesParsed: 1_234, skippedLines: 2))
         }
     }
 
@@ -54,6 +59,30 @@ struct WatchHealthTests {
             let health = try JSONDecoder().decode(
                 WatchHealthController.Health.self, from: Data(response.body.readableBytesView))
             #expect(health.relay == relay)
+        }
+    }
+
+    @Test func severalChatsAddUpAndEachShowsItsOwn() async throws {
+        let matrix = RelayHealth(
+            status: "degraded", activeSessions: 1, waitingSessions: 0, updatesSent: 7, updatesFailed: 2, queueDepth: 1,
+            circuit: "half_open", lastError: "chat server rate limited", misroutedSessions: 1)
+        let mattermost = Self.relay(status: "ok")
+        let controller = WatchHealthController(chatHealth: { ["mattermost": mattermost, "matrix": matrix] }) {
+            .init(sessions: 3, linesParsed: 10)
+        }
+        let app = buildWatchHealthApplication(health: controller, host: "127.0.0.1", port: 0, logger: TestApp.logger)
+        try await app.test(.router) { client in
+            let response = try await client.execute(uri: "/health", method: .get)
+            #expect(response.status == .serviceUnavailable)
+            let health = try JSONDecoder().decode(
+                WatchHealthController.Health.self, from: Data(response.body.readableBytesView))
+            #expect(health.chats == ["mattermost": mattermost, "matrix": matrix])
+            #expect(
+                health.relay
+                    == RelayHealth(
+                        status: "degraded", activeSessions: 3, waitingSessions: 1, updatesSent: 47, updatesFailed: 5,
+                        queueDepth: 5, circuit: "half_open", lastError: "chat server rate limited",
+                        misroutedSessions: 1))
         }
     }
 

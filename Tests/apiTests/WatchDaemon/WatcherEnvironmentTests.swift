@@ -46,7 +46,7 @@ struct WatcherEnvironmentTests {
 
     @Test func daemonDefaults() throws {
         let settings = try WatcherEnvironment.settings(from: ["HOME": "/home/op"])
-        #expect(settings.mattermost == nil)
+        #expect(settings.chats.isEmpty)
         #expect(settings.wakeSource == nil)
         #expect(settings.logLevel == nil)
         #expect(settings.relay.postsFile == "/home/op/.local/state/dormouse/watch-posts.json")
@@ -70,9 +70,13 @@ struct WatcherEnvironmentTests {
             "WATCH_STATE_FILE": "/var/lib/w/o.json",
             "DORMOUSE_URL": "http://127.0.0.1:7070", "DORMOUSE_API_TOKEN": "api-tok",
         ])
-        #expect(settings.mattermost?.baseURL == "https://chat.example.com")
-        #expect(settings.mattermost?.token == "tok3n")
-        #expect(settings.relay.defaultChannel == "abc123def456ghi789jkl012mn")
+        #expect(
+            settings.chats == [
+                .init(
+                    kind: .mattermost, url: "https://chat.example.com", token: "tok3n",
+                    defaultTarget: "abc123def456ghi789jkl012mn")
+            ])
+        #expect(settings.relayConfigurations.first?.relay.defaultChannel == "abc123def456ghi789jkl012mn")
         #expect(settings.relay.throttle == .milliseconds(750))
         #expect(settings.relay.maxActiveSessions == 3)
         #expect(settings.relay.circuitBreakerThreshold == 7)
@@ -139,7 +143,7 @@ struct WatcherEnvironmentTests {
         ])
         var dumped = ""
         dump(settings, to: &dumped)
-        for text in [dumped, "\(settings)", String(reflecting: settings), "\(settings.mattermost!)"] {
+        for text in [dumped, "\(settings)", String(reflecting: settings), "\(settings.chats[0])"] {
             #expect(!text.contains(Self.secret))
         }
         #expect(dumped.contains("https://chat.example.com"))

@@ -89,11 +89,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         do {
-            let watch = watchSettings.map { settings, mattermost in
+            let watch = try watchSettings.map { settings in
                 WatchAssembly(
-                    watcher: settings.watcher, relay: settings.relay,
-                    poster: MattermostPoster(
-                        baseURL: mattermost.baseURL, token: mattermost.token, httpClient: client, logger: logger),
+                    watcher: settings.watcher, chats: try settings.chatRelays(httpClient: client, logger: logger),
                     clock: ContinuousClock(), logger: logger)
             }
             let app = try await buildApplication(
@@ -146,12 +144,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    /// The watcher's settings and its Mattermost server, which `--watch` requires.
-    private static func watchSettings() throws -> (WatchSettings, WatchSettings.Mattermost) {
+    /// The watcher's settings, with the chat `--watch` requires.
+    private static func watchSettings() throws -> WatchSettings {
         let settings = try WatcherEnvironment.settings(from: ProcessInfo.processInfo.environment)
-        guard let mattermost = settings.mattermost else {
-            throw ConfigurationError("--watch (DORMOUSE_WATCH) needs MM_BASE_URL and MM_BOT_TOKEN")
+        guard !settings.chats.isEmpty else {
+            throw ConfigurationError("--watch (DORMOUSE_WATCH) needs a chat: \(WatchSettings.noChatHint)")
         }
-        return (settings, mattermost)
+        return settings
     }
 }

@@ -39,15 +39,14 @@ struct WatchRunCommand: AsyncParsableCommand {
         var logger = Logger(label: "dormouse.watch") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = logLevel ?? settings.logLevel ?? (stdout ? .warning : .info)
         if stdout { return try await runInTerminal(settings.watcher, logger: logger) }
-        guard let mattermost = settings.mattermost else {
-            throw ConfigurationError(
-                "nothing to post to: set MM_BASE_URL and MM_BOT_TOKEN (and DEFAULT_CHANNEL), or pass --stdout")
+        guard !settings.chats.isEmpty else {
+            throw ConfigurationError("nothing to post to: \(WatchSettings.noChatHint), or pass --stdout")
         }
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(5), read: nil)
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         do {
-            try await runDaemon(settings, mattermost: mattermost, httpClient: httpClient, logger: logger)
+            try await runDaemon(settings, httpClient: httpClient, logger: logger)
         } catch {
             try? await httpClient.shutdown()
             throw error
@@ -55,13 +54,10 @@ struct WatchRunCommand: AsyncParsableCommand {
         try await httpClient.shutdown()
     }
 
-    private func runDaemon(
-        _ settings: WatchSettings, mattermost: WatchSettings.Mattermost, httpClient: HTTPClient, logger: Logger
-    ) async throws {
-        let poster = MattermostPoster(
-            baseURL: mattermost.baseURL, token: mattermost.token, httpClient: httpClient, logger: logger)
+    private func runDaemon(_ settings: WatchSettings, httpClient: HTTPClient, logger: Logger) async throws {
         let watch = WatchAssembly(
-            watcher: settings.watcher, relay: settings.relay, poster: poster, clock: ContinuousClock(), logger: logger)
+            watcher: settings.watcher, chats: try settings.chatRelays(httpClient: httpClient, logger: logger),
+            clock: ContinuousClock(), logger: logger)
         let portFile = self.portFile
         let health = buildWatchHealthApplication(
             health: watch.health, host: settings.control.healthHost, port: settings.control.healthPort, logger: logger
@@ -84,9 +80,10 @@ struct WatchRunCommand: AsyncParsableCommand {
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = settings.relay.shutdownFlushTimeout + .seconds(5)
         logger.notice(
-            "dormouse watch posting to Mattermost",
+            "dormouse watch posting to chat",
             metadata: [
-                "chat.url": "\(mattermost.baseURL)", "chat.channel": "\(settings.relay.defaultChannel ?? "none")",
+                "chats":
+                    "\(settings.chats.map { "\($0.kind.rawValue) \($0.url) (default \($0.defaultTarget ?? "none"))" })",
                 "wakes.url": "\(settings.wakeSource?.url ?? "none")",
             ])
         try await ServiceGroup(configuration: group).run()

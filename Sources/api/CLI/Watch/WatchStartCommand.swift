@@ -49,8 +49,8 @@ struct WatchStartCommand: AsyncParsableCommand {
     private func start(_ environment: [String: String], output: CLIOutput) async throws {
         // Bad settings are reported here, not in a log file after a detached start.
         let settings = try WatcherEnvironment.settings(from: environment)
-        guard settings.mattermost != nil else {
-            throw ConfigurationError("nothing to post to: set MM_BASE_URL and MM_BOT_TOKEN (and DEFAULT_CHANNEL)")
+        guard !settings.chats.isEmpty else {
+            throw ConfigurationError("nothing to post to: \(WatchSettings.noChatHint)")
         }
         var control = settings.control
         if let pidFile = instance.pidFile, !pidFile.isEmpty { control.pidFile = pidFile }
