@@ -3,7 +3,9 @@ import Logging
 
 extension WatchEngine {
     /// Starts following a session: a persisted offset resumes; at startup a new session starts at the end of
-    /// its file (no backlog dump); a file that appears while running is new, so it is read from the start.
+    /// its file (no backlog dump); a file that appears while running is new, so it is read from the start. So is
+    /// one the startup scan finds written after the engine started: the scan can take a while, and a session
+    /// begun meanwhile must not lose its first lines.
     func track(_ descriptor: SessionDescriptor, file: DiskScan.File?, startup: Bool, at now: Duration) -> Set<String> {
         let path = descriptor.transcriptPath
         let status = file?.status
@@ -11,7 +13,7 @@ extension WatchEngine {
         let tail: TranscriptTail
         if let stored = offsets[path] {
             tail = TranscriptTail(path: path, offset: stored.offset, inode: stored.inode, maxLineBytes: cap)
-        } else if startup {
+        } else if startup && !writtenSinceStart(file?.modified) {
             tail = TranscriptTail(path: path, offset: status?.size ?? 0, inode: status?.inode, maxLineBytes: cap)
         } else {
             tail = TranscriptTail(path: path, offset: 0, inode: nil, maxLineBytes: cap)
@@ -99,6 +101,11 @@ extension WatchEngine {
     }
 
     /// Whether a file modified at `modified` was modified within the idle timeout, by the injected wall clock.
+    private func writtenSinceStart(_ modified: Date?) -> Bool {
+        guard let modified, let startedAt else { return false }
+        return modified > startedAt
+    }
+
     private func isRecent(_ modified: Date?) -> Bool {
         guard let modified else { return false }
         return wallClock.date.timeIntervalSince(modified) < Double(configuration.idleTimeout.components.seconds)

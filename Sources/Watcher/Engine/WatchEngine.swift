@@ -41,6 +41,8 @@ package actor WatchEngine {
     var lastFlush: Duration = .zero
     var inotify: InotifyWatcher?
     var watchFailed = false
+    /// When `run` began (wall clock): a transcript modified after it is new even if the startup scan finds it.
+    var startedAt: Date?
     /// Top-level sessions that subscribers have been told about, so the first update says `.added`.
     var announced: Set<String> = []
     /// Transcript paths that are not regular files (a FIFO named `*.jsonl`): not followed, logged once each.
@@ -89,6 +91,7 @@ package actor WatchEngine {
         let watcher = configuration.usesInotify ? InotifyWatcher() : nil
         inotify = watcher
         if watcher == nil && configuration.usesInotify { logger.warning("inotify is unavailable, polling instead") }
+        startedAt = wallClock.date
         await loadOffsets()
         await refresh(startup: true)
         await withTaskGroup(of: Void.self) { group in

@@ -51,4 +51,24 @@ import Testing
         #expect(first?.snapshot.state.status == status)
         await harness.stop()
     }
+
+    /// The startup scan skips a transcript's backlog, but not lines written after the engine started: a session
+    /// begun while the scan runs keeps its first lines (found by its modification time, by the injected clock).
+    @Test(arguments: [(5, true), (-5, false)])
+    func aTranscriptWrittenSinceTheStartIsReadFromItsStart(secondsAfterStart: Int, readFromStart: Bool) async throws {
+        let start: Int64 = 1_000_000_000
+        let pinned = WallClock { start * 1_000_000_000 }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let project = try directory.makeDirectory("claude/-home-me-projects-demo")
+        let lines = try Fixtures.lines(Fixtures.claudeToolHeavy)
+        try append(lines: Array(lines[10..<13]), to: "\(project)/s1.jsonl")
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSince1970: Double(start) + Double(secondsAfterStart))],
+            ofItemAtPath: "\(project)/s1.jsonl")
+        let harness = try EngineHarness(directory: directory, wallClock: pinned)
+        let first = await harness.recorder.first { $0.key == "claude:s1" }
+        #expect(first?.snapshot.state.activity.isEmpty == !readFromStart)
+        await harness.stop()
+    }
 }
