@@ -9,7 +9,7 @@ package struct DormouseCommand: AsyncParsableCommand {
         discussion: """
             `serve` runs the server; `agents`, `dispatch`, `tasks`, `events` and `webhooks` talk to a running one (--url, env \
             DORMOUSE_URL, default \(ClientConfiguration.defaultURL); --token, env DORMOUSE_API_TOKEN); `db` \
-            works on the database file itself; `watch` keeps a live Mattermost post per agent session \
+            works on the database file itself; `watch` keeps a live chat post per agent session \
             (`watch --help`).
 
             Example:

@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
             another machine is refused unless --insecure.
 
             With --watch (env DORMOUSE_WATCH=1) the session watcher runs in the same process: it posts to
-            Mattermost (MM_BASE_URL, MM_BOT_TOKEN and the other `dormouse watch` variables), shows worker wakes
+            chat (Mattermost, Matrix or Slack: the `dormouse watch` variables), shows worker wakes
             from this server's own lifecycle events, and reports its health at GET /watch/health.
 
             Host-mode agents (commands run on this machine as this user) are refused unless
