@@ -11,7 +11,7 @@ extension SlackFake {
         var body: Data
         var dropsConnection = false
         /// The `error` of an `ok: false` body.
-        var error: String?
+        var errorCode: String?
 
         /// `{"ok": true, ...}` with HTTP 200.
         static func ok(_ members: [String: MattermostFakeJSON]) -> Reply {
@@ -29,7 +29,7 @@ extension SlackFake {
             object["error"] = .string(code)
             return Reply(
                 status: status, headers: [("Content-Type", "application/json; charset=utf-8")],
-                body: MattermostFakeJSON.object(object).data, error: code)
+                body: MattermostFakeJSON.object(object).data, errorCode: code)
         }
 
         /// HTTP 429, `Retry-After` in seconds and `{"ok": false, "error": "ratelimited"}`.
@@ -69,7 +69,7 @@ extension SlackFake {
         }
         state.withLock { state in
             state.requests[index].status = reply.dropsConnection ? 0 : reply.status
-            state.requests[index].error = reply.error
+            state.requests[index].error = reply.errorCode
         }
         notifyWaiters()
         return response(reply)
@@ -94,6 +94,9 @@ extension SlackFake {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
     }
 }
+
+/// A refusal a check returns as the failure of a `Result`.
+extension SlackFake.Reply: Error {}
 
 extension SlackFake.RecordedRequest {
     /// The call's arguments: URL parameters, then a form-encoded or JSON body (a JSON body's members as JSON).

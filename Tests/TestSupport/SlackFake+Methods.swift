@@ -7,7 +7,7 @@ extension SlackFake.State {
 
     /// The normal answer: the token first, then the method.
     mutating func answer(_ request: SlackFake.RecordedRequest, token: String, clock: () -> Date) -> Reply {
-        let now = now(clock)
+        let time = self.now(clock)
         let arguments = request.arguments
         let bearer = request.authorization.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         guard let presented = bearer ?? arguments["token"]?.stringValue, !presented.isEmpty else {
@@ -17,8 +17,8 @@ extension SlackFake.State {
         guard !tokenRevoked else { return .error("token_revoked") }
         switch request.method {
         case "auth.test": return authTest()
-        case "chat.postMessage": return postMessage(arguments, at: now)
-        case "chat.update": return update(arguments, at: now)
+        case "chat.postMessage": return postMessage(arguments, at: time)
+        case "chat.update": return update(arguments, at: time)
         case "conversations.open": return open(arguments)
         case "conversations.history": return history(arguments)
         case "conversations.replies": return replies(arguments)
@@ -117,9 +117,10 @@ extension SlackFake.State {
         let ids = list.split(separator: ",").map(String.init)
         guard ids.allSatisfy({ users[$0] != nil }) else { return .error("user_not_found") }
         let members = Set(ids + [botUserID])
-        let id =
-            channels.values.first { $0.isIM && $0.members == members }?.id
-            ?? addChannel(prefix: "D", name: "", members: members)
+        if let existing = channels.values.first(where: { $0.isIM && $0.members == members }) {
+            return .ok(["channel": .object(["id": .string(existing.id)])])
+        }
+        let id = addChannel(prefix: "D", name: "", members: members)
         return .ok(["channel": .object(["id": .string(id)])])
     }
 

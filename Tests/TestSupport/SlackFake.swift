@@ -35,9 +35,11 @@ package final class SlackFake: Sendable {
         token: String = "xoxb-fake-token", now: @escaping @Sendable () -> Date = { Date() }, logger: Logger? = nil
     ) {
         var state = State()
-        self.botUserID = state.addUser(isBot: true)
+        let botUserID = state.addUser(isBot: true)
         state.botUserID = botUserID
-        self.userID = state.addUser(isBot: false)
+        let userID = state.addUser(isBot: false)
+        self.botUserID = botUserID
+        self.userID = userID
         self.channelID = state.addChannel(prefix: "C", name: "general", members: [botUserID, userID])
         self.outsideChannelID = state.addChannel(prefix: "C", name: "random", members: [userID])
         self.token = token
