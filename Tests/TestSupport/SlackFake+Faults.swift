@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension SlackFake {
     /// A scripted failure, answered instead of (or, for `delay`, before) the normal answer.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// `conversations.history` and `conversations.replies`: cursor paging over the live messages.
 extension SlackFake.State {

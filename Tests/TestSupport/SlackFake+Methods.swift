@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The Web API methods the fake answers, as docs/slack-contract.md describes them (each behaviour with its source).
 extension SlackFake.State {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension SlackFake {
     /// A message as the fake stores it, with what tests inspect: its earlier texts and how often it was written.

@@ -153,7 +153,11 @@ struct SlackPosterErrorTests {
             fake.failNext(with: .dropConnection)
             var errors: [ChatError] = []
             for _ in 0..<3 {
-                do { _ = try await poster.edit(postID: post.id, with: message("x")) } catch { errors.append(error) }
+                do throws(ChatError) {
+                    _ = try await poster.edit(postID: post.id, with: message("x"))
+                } catch {
+                    errors.append(error)
+                }
             }
             #expect(errors.count == 3)
             #expect(fake.requests.allSatisfy { $0.authorization == "Bearer \(slackTestToken)" })

@@ -107,7 +107,8 @@ struct SlackPosterTests {
             for index in 0..<(SlackPoster.historyPageSize * SlackPoster.historyPageLimit + 10) {
                 fake.insertMessage(text: "chatter \(index)", userID: fake.userID)
             }
-            #expect(try await poster.findPost(marker: "s1a2b3", channelID: fake.channelID) == nil)
+            let found = try await poster.findPost(marker: "s1a2b3", channelID: fake.channelID)
+            #expect(found == nil)
             #expect(fake.requests.count == SlackPoster.historyPageLimit)
         }
     }

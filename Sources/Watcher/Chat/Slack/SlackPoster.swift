@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
 
 /// Posts status messages to Slack over the Web API (`chat.postMessage`, `chat.update`, `conversations.*`), through
 /// one shared `HTTPClient`.

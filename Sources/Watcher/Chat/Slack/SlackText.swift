@@ -1,3 +1,5 @@
+import Foundation
+
 /// How status text is written into a Slack message's `text` (mrkdwn).
 ///
 /// `&`, `<` and `>` are Slack's control characters (links, mentions, `<!channel>`): they are sent as `&amp;`,
