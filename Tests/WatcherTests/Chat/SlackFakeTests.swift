@@ -148,6 +148,7 @@ struct SlackFakeTests {
                 ]))
             #expect(bad.json?["error"] == "invalid_metadata_format")
             // The form-encoded way: metadata as a JSON string.
+            fake.textLimit = 40_000
             let form = try await caller.call(
                 "chat.postMessage",
                 form:
