@@ -1,8 +1,8 @@
 import Foundation
-import Synchronization
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Synchronization
 
 extension SlackFake {
     /// An answer before it becomes a Hummingbird response.

@@ -105,9 +105,13 @@ struct SlackPosterErrorTests {
     }
 
     @Test func anUnreachableServerIsANetworkError() async throws {
-        try await withSlackPoster { fake, poster, _ in
-            await fake.stop()
-            let error = await #expect(throws: ChatError.self) { try await poster.checkConnection() }
+        try await withSlackPoster { _, poster, _ in
+            // Port 1: nothing listens there, and no test's server can be given it (stopping a fake instead would
+            // free its port for another test's server).
+            let unreachable = SlackPoster(
+                apiURL: "http://127.0.0.1:1/api", token: slackTestToken, httpClient: poster.httpClient,
+                logger: poster.logger)
+            let error = await #expect(throws: ChatError.self) { try await unreachable.checkConnection() }
             #expect(error?.isServerFailure == true && error?.status == nil)
         }
     }
