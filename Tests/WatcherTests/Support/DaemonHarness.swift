@@ -9,7 +9,7 @@ import Testing
 @testable import Watcher
 
 /// The watcher daemon end to end, in-process: a real `WatchEngine` over temporary transcript roots, a real
-/// `ChatRelay` on the wall clock and a `MattermostPoster` speaking HTTP to a started `MattermostFake`, joined by
+/// `ChatRelay` on the wall clock and a `MattermostPoster` (or `SlackPoster`) speaking HTTP to a started fake, joined by
 /// `WatchDaemon` in a `ServiceGroup` (so `stop()` is the graceful shutdown `dormouse watch` does on SIGTERM).
 ///
 /// The engine's poll timer runs on a test clock that never moves: only inotify drives it, so a test knows when
@@ -20,7 +20,6 @@ struct DaemonHarness {
     static let turnEnded = Data(#"{"type":"system","subtype":"turn_duration","durationMs":5}"#.utf8)
 
     let directory: TemporaryDirectory
-    let fake: MattermostFake
     let engineClock = TestClock()
     let engine: WatchEngine
     let relay: ChatRelay
@@ -32,30 +31,57 @@ struct DaemonHarness {
     /// One parser per transcript, mirroring the engine's, to know which lines make it publish.
     private let parsers = Parsers()
 
-    /// Starts the daemon over `directory` (offsets and post ids persisted there) and returns after its startup
-    /// scan. `configure` adjusts the relay: by default edits are throttled to 150 ms and retries start at 50 ms.
+    /// Starts the daemon posting to a Mattermost fake (see the designated initializer below).
     init(
         directory: TemporaryDirectory, fake: MattermostFake,
         configure: (inout ChatRelayConfiguration) -> Void = { _ in }
     ) async throws {
-        self.directory = directory
-        self.fake = fake
-        _ = try directory.makeDirectory(Self.project)
-        _ = try directory.makeDirectory("openclaw")
+        let client = MattermostPoster.makeHTTPClient()
+        let poster = MattermostPoster(
+            baseURL: fake.baseURL, token: fake.token, httpClient: client, logger: Self.logger)
+        try await self.init(
+            directory: directory, poster: poster, client: client, defaultChannel: fake.channelID, configure: configure)
+    }
+
+    /// Starts the daemon posting to a Slack fake (see the designated initializer below).
+    init(
+        directory: TemporaryDirectory, slack fake: SlackFake,
+        configure: (inout ChatRelayConfiguration) -> Void = { _ in }
+    ) async throws {
+        let client = SlackPoster.makeHTTPClient()
+        let poster = SlackPoster(apiURL: fake.apiURL, token: fake.token, httpClient: client, logger: Self.logger)
+        try await self.init(
+            directory: directory, poster: poster, client: client, defaultChannel: fake.channelID, configure: configure)
+    }
+
+    static var logger: Logger {
         var logger = Logger(label: "daemon-e2e")
         logger.logLevel = .warning
+        return logger
+    }
+
+    /// Starts the daemon over `directory` (offsets and post ids persisted there) with `poster` (whose HTTP
+    /// `client` `stop()` closes) and returns after its startup scan. `configure` adjusts the relay: by default edits
+    /// are throttled to 150 ms and retries start at 50 ms.
+    init(
+        directory: TemporaryDirectory, poster: some ChatPoster, client: HTTPClient, defaultChannel: String,
+        configure: (inout ChatRelayConfiguration) -> Void = { _ in }
+    ) async throws {
+        self.directory = directory
+        _ = try directory.makeDirectory(Self.project)
+        _ = try directory.makeDirectory("openclaw")
+        let logger = Self.logger
         let watcher = WatcherConfiguration(
             openClawRoot: directory.file("openclaw"), claudeProjectsRoot: directory.file("claude"),
             offsetsFile: directory.file("offsets.json"))
         var relayConfiguration = ChatRelayConfiguration(
-            defaultChannel: fake.channelID, postsFile: directory.file("posts.json"))
+            defaultChannel: defaultChannel, postsFile: directory.file("posts.json"))
         relayConfiguration.throttle = .milliseconds(150)
         relayConfiguration.retryBaseDelay = .milliseconds(50)
         relayConfiguration.retryMaxDelay = .milliseconds(200)
         relayConfiguration.shutdownFlushTimeout = .seconds(5)
         configure(&relayConfiguration)
-        client = MattermostPoster.makeHTTPClient()
-        let poster = MattermostPoster(baseURL: fake.baseURL, token: fake.token, httpClient: client, logger: logger)
+        self.client = client
         engine = WatchEngine(configuration: watcher, clock: engineClock, fileIO: NIOThreadPoolFileIO(), logger: logger)
         relay = ChatRelay(
             configuration: relayConfiguration, poster: poster,
