@@ -23,7 +23,9 @@ extension WatchSettings.Chat {
         switch kind {
         case .mattermost:
             MattermostPoster(baseURL: url, token: token, httpClient: httpClient, logger: logger)
-        case .matrix, .slack:
+        case .slack:
+            SlackPoster(apiURL: url, token: token, httpClient: httpClient, logger: logger)
+        case .matrix:
             throw ConfigurationError("\(kind.rawValue) is not available in this build")
         }
     }
