@@ -6,11 +6,16 @@ import NIOCore
 extension KubernetesFake {
     /// A finished answer, or a watch stream.
     enum Reply {
-        case json(Int, [String: Any])
+        case body(Int, Data)
         case stream(AsyncStream<ByteBuffer>)
 
+        /// An answer with `object` serialized as JSON.
+        static func json(_ status: Int, _ object: [String: Any]) -> Reply {
+            .body(status, KubernetesFake.data(object))
+        }
+
         var status: Int {
-            if case .json(let status, _) = self { return status }
+            if case .body(let status, _) = self { return status }
             return 200
         }
     }
@@ -37,10 +42,9 @@ extension KubernetesFake {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         switch reply {
-        case .json(let status, let object):
+        case .body(let status, let data):
             return Response(
-                status: .init(code: status), headers: headers,
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.data(object))))
+                status: .init(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
         case .stream(let events):
             return Response(status: .ok, headers: headers, body: ResponseBody(asyncSequence: events))
         }
@@ -54,7 +58,10 @@ extension KubernetesFake.State {
         guard parts.count >= 6, parts[0...2] == ["apis", "apps", "v1"], parts[3] == "namespaces",
             parts[5] == "deployments"
         else {
-            return .json(404, KubernetesFake.status(code: 404, reason: "NotFound", message: "the server could not find the requested resource"))
+            return .json(
+                404,
+                KubernetesFake.status(
+                    code: 404, reason: "NotFound", message: "the server could not find the requested resource"))
         }
         let namespace = parts[4]
         switch (request.method, parts.count) {
@@ -64,12 +71,18 @@ extension KubernetesFake.State {
         case ("GET", 8) where parts[7] == "scale": return get(namespace, parts[6], scale: true)
         case ("PUT", 8) where parts[7] == "scale": return putScale(namespace, parts[6], body: request.body)
         default:
-            return .json(405, KubernetesFake.status(code: 405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource"))
+            return .json(
+                405,
+                KubernetesFake.status(
+                    code: 405, reason: "MethodNotAllowed",
+                    message: "the server does not allow this method on the requested resource"))
         }
     }
 
     private func get(_ namespace: String, _ name: String, scale: Bool) -> KubernetesFake.Reply {
-        guard let deployment = deployments["\(namespace)/\(name)"] else { return .json(404, KubernetesFake.notFound(name)) }
+        guard let deployment = deployments["\(namespace)/\(name)"] else {
+            return .json(404, KubernetesFake.notFound(name))
+        }
         return .json(200, scale ? deployment.scaleJSON : deployment.json)
     }
 
@@ -99,7 +112,8 @@ extension KubernetesFake.State {
         guard let scale = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
             let metadata = scale["metadata"] as? [String: Any]
         else {
-            return .json(400, KubernetesFake.status(code: 400, reason: "BadRequest", message: "the body is not a Scale"))
+            return .json(
+                400, KubernetesFake.status(code: 400, reason: "BadRequest", message: "the body is not a Scale"))
         }
         if interferences > 0 {
             // Another writer gets there first (a label or an annotation changed: a new resourceVersion).
@@ -115,7 +129,13 @@ extension KubernetesFake.State {
         }
         let replicas = (scale["spec"] as? [String: Any])?["replicas"] as? Int ?? 0
         guard replicas >= 0 else {
-            return .json(422, KubernetesFake.status(code: 422, reason: "Invalid", message: "Scale.autoscaling \"\(name)\" is invalid: spec.replicas: Invalid value: \(replicas): must be greater than or equal to 0"))
+            return .json(
+                422,
+                KubernetesFake.status(
+                    code: 422, reason: "Invalid",
+                    message:
+                        "Scale.autoscaling \"\(name)\" is invalid: spec.replicas: Invalid value: \(replicas): must be greater than or equal to 0"
+                ))
         }
         setReplicas(key, to: replicas)
         return .json(200, deployments[key]?.scaleJSON ?? [:])

@@ -18,7 +18,8 @@ extension KubernetesFake.State {
             }
             if version < compactedBelow {
                 continuation.yield(
-                    Self.expired("too old resource version: \(version) (\(compactedBelow))", code: 410, reason: "Expired"))
+                    Self.expired(
+                        "too old resource version: \(version) (\(compactedBelow))", code: 410, reason: "Expired"))
                 continuation.finish()
                 return .stream(stream)
             }

@@ -143,7 +143,9 @@ extension AgentDefinition {
         }
         if engine != nil {
             errors.append(
-                .init(field: "engine", message: "a Kubernetes agent runs on the cluster of DORMOUSE_KUBERNETES, not on an engine"))
+                .init(
+                    field: "engine",
+                    message: "a Kubernetes agent runs on the cluster of DORMOUSE_KUBERNETES, not on an engine"))
         }
         if case .exec = dispatch {
             errors.append(

@@ -26,7 +26,8 @@ package struct KubernetesBlock: Sendable, Hashable {
         let bytes = Array(name.utf8)
         guard let first = bytes.first, let last = bytes.last, bytes.count <= 63 else { return false }
         func isAlphanumeric(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
         return isAlphanumeric(first) && isAlphanumeric(last)
             && bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
@@ -35,7 +36,8 @@ package struct KubernetesBlock: Sendable, Hashable {
     /// Every broken rule of the block, on fields under `kubernetes`.
     func validationErrors() -> [RegistryError.FieldError] {
         var errors: [RegistryError.FieldError] = []
-        let rule = "must be a DNS-1123 label: lowercase letters, digits and -, at most 63, starting and ending alphanumeric"
+        let rule =
+            "must be a DNS-1123 label: lowercase letters, digits and -, at most 63, starting and ending alphanumeric"
         if !Self.isValidName(deployment) { errors.append(.init(field: "kubernetes.deployment", message: rule)) }
         if let namespace, !Self.isValidName(namespace) {
             errors.append(.init(field: "kubernetes.namespace", message: rule))

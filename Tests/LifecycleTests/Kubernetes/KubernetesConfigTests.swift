@@ -44,7 +44,9 @@ struct KubernetesConfigTests {
         """
 
     @Test func theCurrentContextGivesServerTokenCAAndNamespace() throws {
-        let connection = try KubernetesConnection.kubeconfig(Self.kubeconfig) { _ in Issue.record("no file"); return "" }
+        let connection = try KubernetesConnection.kubeconfig(Self.kubeconfig) { _ in
+            Issue.record("no file"); return ""
+        }
         #expect(connection.server == "https://203.0.113.7:6443")
         #expect(connection.token == "eyJhbGciOi.token")
         #expect(connection.certificateAuthorityPEM == Self.pem)

@@ -1,8 +1,9 @@
 import AsyncHTTPClient
-@testable import Lifecycle
 import Logging
 import Synchronization
 import TestSupport
+
+@testable import Lifecycle
 
 /// A fake API server with one Deployment, and Dormouse's client, monitor and backend for it; the monitor runs
 /// for the length of `body`.

@@ -1,7 +1,8 @@
 import Foundation
-@testable import Lifecycle
 import TestSupport
 import Testing
+
+@testable import Lifecycle
 
 @Suite("KubernetesAPI.scale against the fake API server", .timeLimit(.minutes(1)))
 struct KubernetesScaleTests {

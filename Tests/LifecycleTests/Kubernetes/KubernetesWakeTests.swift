@@ -45,6 +45,7 @@ struct KubernetesWakeTests {
             let worker = try await harness.resolve()
             let wake = Task { try await harness.backend.wake(worker, notBefore: 0) }
             try await harness.watched { $0?.desiredReplicas == 1 }
+            try await waitUntil { harness.monitor.waiterCount(of: harness.ref) == 1 }
             harness.fake.scale("worker", namespace: "agents", to: 0)
             let error = await #expect(throws: ContainerRuntimeError.self) { try await wake.value }
             #expect(error?.isNotReady == true)
@@ -60,7 +61,8 @@ struct KubernetesWakeTests {
             let stored = try #require(harness.fake.deployment("worker", namespace: "agents"))
             #expect(stored.specReplicas == 0 && stored.statusReplicas == 0)
             #expect(harness.monitor.snapshot(of: harness.ref)??.isDown == true)
-            #expect(try await !harness.backend.inspect(nil).isRunning)
+            let status = try await harness.backend.inspect(nil)
+            #expect(!status.isRunning)
         }
     }
 

@@ -11,10 +11,12 @@ struct KubernetesWatchEventTests {
     }
 
     @Test func eventsSplitAcrossChunksAndSharingOneAreDecodedInOrder() throws {
-        let modified = #"{"type":"MODIFIED","object":{"metadata":{"name":"w","uid":"u","resourceVersion":"7","#
+        let modified =
+            #"{"type":"MODIFIED","object":{"metadata":{"name":"w","uid":"u","resourceVersion":"7","#
             + #""generation":2},"spec":{"replicas":1},"status":{"observedGeneration":2,"replicas":1}}}"#
         let bookmark = #"{"type":"BOOKMARK","object":{"kind":"Deployment","metadata":{"resourceVersion":"9"}}}"#
-        let gone = #"{"type":"ERROR","object":{"kind":"Status","status":"Failure","message":"too old resource"#
+        let gone =
+            #"{"type":"ERROR","object":{"kind":"Status","status":"Failure","message":"too old resource"#
             + #" version: 3 (8)","reason":"Expired","code":410}}"#
         let text = modified + "\n" + bookmark + "\n" + gone + "\n"
         let cut = text.index(text.startIndex, offsetBy: 40)

@@ -61,9 +61,10 @@ enum KubeconfigYAML: Sendable, Hashable {
             var values: [String: KubeconfigYAML] = [:]
             while index < lines.count, lines[index].indent == indent, !Self.isItem(lines[index].text) {
                 let line = lines[index]
-                guard let (key, rest) = Self.splitKey(line.text) else {
+                guard let entry = Self.splitKey(line.text) else {
                     throw KubernetesConfigError("kubeconfig line \(line.number): expected `key: value`")
                 }
+                let (key, rest) = entry
                 index += 1
                 if !rest.isEmpty {
                     values[key] = try Self.scalar(rest, line: line.number)
@@ -89,7 +90,11 @@ enum KubeconfigYAML: Sendable, Hashable {
                 let rest = line.text.dropFirst().drop { $0 == " " }
                 if rest.isEmpty {
                     index += 1
-                    items.append(index < lines.count && lines[index].indent > indent ? try node(at: lines[index].indent) : .scalar(""))
+                    if index < lines.count, lines[index].indent > indent {
+                        items.append(try node(at: lines[index].indent))
+                    } else {
+                        items.append(.scalar(""))
+                    }
                 } else if Self.splitKey(rest) != nil || Self.isItem(rest) {
                     // `- key: value` opens a mapping whose keys line up with `key`.
                     let inner = line.indent + (line.text.count - rest.count)
@@ -132,7 +137,7 @@ enum KubeconfigYAML: Sendable, Hashable {
                 text = text[..<comment.lowerBound]
             }
             text = Substring(text.trimmingCharacters(in: .whitespaces))
-            switch text.first {
+            switch text.first ?? " " {
             case "\"": return .scalar(try doubleQuoted(text, line: line))
             case "'":
                 guard text.count >= 2, text.hasSuffix("'") else { break }

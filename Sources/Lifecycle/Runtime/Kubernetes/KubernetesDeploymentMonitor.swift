@@ -15,8 +15,9 @@ package final class KubernetesDeploymentMonitor: Service, Sendable {
     /// Shut the API's HTTP client down when `run` ends.
     let ownsClient: Bool
     let state = Mutex(State())
-    private let follows: (stream: AsyncStream<KubernetesDeploymentRef>, continuation: AsyncStream<KubernetesDeploymentRef>.Continuation) =
-        AsyncStream.makeStream()
+    private let follows:
+        (stream: AsyncStream<KubernetesDeploymentRef>, continuation: AsyncStream<KubernetesDeploymentRef>.Continuation) =
+            AsyncStream.makeStream()
 
     package init(
         api: KubernetesAPI, clock: any Clock<Duration> = ContinuousClock(), logger: Logger,
@@ -52,6 +53,11 @@ package final class KubernetesDeploymentMonitor: Service, Sendable {
             guard let entry = state.entries[ref], entry.isListed else { return nil }
             return .some(entry.snapshot)
         }
+    }
+
+    /// How many waits (`wait(for:until:)`) for the Deployment are pending.
+    package func waiterCount(of ref: KubernetesDeploymentRef) -> Int {
+        state.withLock { $0.entries[ref]?.waiters.count ?? 0 }
     }
 
     /// How many times the Deployment was listed (the first time, and after each 410 Gone).

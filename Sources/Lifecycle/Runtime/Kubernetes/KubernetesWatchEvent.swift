@@ -23,7 +23,8 @@ enum KubernetesWatchEvent: Sendable, Hashable {
                     KubernetesModels.WatchEvent<KubernetesModels.Deployment>.self, from: data
                 ).object
                 let snapshot = KubernetesDeploymentSnapshot(object)
-                return type == "ADDED" ? .added(snapshot) : type == "MODIFIED" ? .modified(snapshot) : .deleted(snapshot)
+                return type == "ADDED"
+                    ? .added(snapshot) : type == "MODIFIED" ? .modified(snapshot) : .deleted(snapshot)
             case "BOOKMARK":
                 let object = try decoder.decode(
                     KubernetesModels.WatchEvent<KubernetesModels.Deployment>.self, from: data

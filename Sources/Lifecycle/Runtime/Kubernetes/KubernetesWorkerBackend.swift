@@ -56,7 +56,14 @@ package final class KubernetesWorkerBackend: WorkerBackend, KubernetesDeployment
         monitor.follow(ref)
         if !worker.isRunning { try await api.scale(ref, to: 1) }
         do {
-            let ready = try await monitor.wait(for: ref) { $0 == nil || $0?.isReady == true || $0?.isScaledUp == false }
+            // The watch may still show the state from before the scale: a count of 0 fails the wake only once
+            // a scaled-up state was seen after it (someone scaled it down again).
+            let seenScaledUp = Flag()
+            let ready = try await monitor.wait(for: ref) { snapshot in
+                guard let snapshot else { return true }
+                if snapshot.isScaledUp { seenScaledUp.set() }
+                return snapshot.isReady || (!snapshot.isScaledUp && seenScaledUp.isSet)
+            }
             guard let ready else { throw ContainerRuntimeError.notFound("deployment \(ref) was deleted during a wake") }
             guard ready.isReady else {
                 throw ContainerRuntimeError.notReady("deployment \(ref) was scaled to 0 by someone else during a wake")
@@ -90,7 +97,8 @@ package final class KubernetesWorkerBackend: WorkerBackend, KubernetesDeployment
             let done = try await group.next() ?? false
             group.cancelAll()
             if !done {
-                throw ContainerRuntimeError.notReady("deployment \(ref)'s pod was still there \(limit) after the scale to 0")
+                throw ContainerRuntimeError.notReady(
+                    "deployment \(ref)'s pod was still there \(limit) after the scale to 0")
             }
         }
     }
@@ -152,4 +160,13 @@ package final class KubernetesWorkerBackend: WorkerBackend, KubernetesDeployment
     func deploymentRelisted() async {
         await observer.withLock({ $0?.value })?.engineReconnected()
     }
+}
+
+/// A flag set once, read from the watch's waiter condition.
+private final class Flag: Sendable {
+    private let value = Mutex(false)
+
+    func set() { value.withLock { $0 = true } }
+
+    var isSet: Bool { value.withLock { $0 } }
 }

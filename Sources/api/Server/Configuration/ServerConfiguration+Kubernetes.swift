@@ -19,10 +19,13 @@ extension ServerConfiguration {
         guard let value = environment["DORMOUSE_KUBERNETES"], !value.isEmpty else { return nil }
         if value == "in-cluster" {
             return .inCluster(
-                environment: environment.filter { $0.key == "KUBERNETES_SERVICE_HOST" || $0.key == "KUBERNETES_SERVICE_PORT" })
+                environment: environment.filter {
+                    $0.key == "KUBERNETES_SERVICE_HOST" || $0.key == "KUBERNETES_SERVICE_PORT"
+                })
         }
         guard value.hasPrefix("/") || value.hasPrefix(".") || value.hasPrefix("~") else {
-            throw ConfigurationError("DORMOUSE_KUBERNETES must be in-cluster or the path of a kubeconfig, got \"\(value)\"")
+            throw ConfigurationError(
+                "DORMOUSE_KUBERNETES must be in-cluster or the path of a kubeconfig, got \"\(value)\"")
         }
         let context = environment["DORMOUSE_KUBERNETES_CONTEXT"].flatMap { $0.isEmpty ? nil : $0 }
         return .kubeconfig(path: value, context: context)
