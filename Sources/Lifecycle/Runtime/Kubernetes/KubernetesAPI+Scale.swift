@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import NIOHTTP1
 
 extension KubernetesAPI {
     /// Sets the Deployment's replica count through its `scale` subresource: reads the Scale, then writes it back

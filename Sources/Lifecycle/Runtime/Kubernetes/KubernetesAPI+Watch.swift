@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import NIOHTTP1
 
 extension KubernetesAPI {
     /// Watches one Deployment from `resourceVersion` (a list's, or the last event's or bookmark's), with
