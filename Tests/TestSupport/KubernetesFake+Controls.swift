@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 
 extension KubernetesFake {
     /// Adds a Deployment (opted in to Dormouse unless `labels` say otherwise) at `replicas`, all of them ready.

@@ -16,23 +16,20 @@ extension KubernetesFake.Deployment {
             status["readyReplicas"] = readyReplicas
             status["availableReplicas"] = readyReplicas
         }
-        return [
-            "kind": "Deployment", "apiVersion": "apps/v1", "metadata": metadata,
-            "spec": ["replicas": specReplicas, "selector": ["matchLabels": ["app": name]]], "status": status,
-        ]
+        let spec: [String: Any] = ["replicas": specReplicas, "selector": ["matchLabels": ["app": name]]]
+        return ["kind": "Deployment", "apiVersion": "apps/v1", "metadata": metadata, "spec": spec, "status": status]
     }
 
     /// Its `autoscaling/v1` Scale.
     var scaleJSON: [String: Any] {
-        [
-            "kind": "Scale", "apiVersion": "autoscaling/v1",
-            "metadata": [
-                "name": name, "namespace": namespace, "uid": uid, "resourceVersion": "\(resourceVersion)",
-                "creationTimestamp": "2026-01-01T00:00:00Z",
-            ],
-            "spec": specReplicas > 0 ? ["replicas": specReplicas] : [String: Any](),
-            "status": ["replicas": statusReplicas, "selector": "app=\(name)"],
+        let metadata: [String: Any] = [
+            "name": name, "namespace": namespace, "uid": uid, "resourceVersion": "\(resourceVersion)",
+            "creationTimestamp": "2026-01-01T00:00:00Z",
         ]
+        // spec.replicas is omitted at 0, as every zero value.
+        let spec: [String: Any] = specReplicas > 0 ? ["replicas": specReplicas] : [:]
+        let status: [String: Any] = ["replicas": statusReplicas, "selector": "app=\(name)"]
+        return ["kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": metadata, "spec": spec, "status": status]
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 extension KubernetesFake {
     /// One Deployment as the fake stores it.

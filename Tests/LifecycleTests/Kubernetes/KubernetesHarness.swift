@@ -83,10 +83,6 @@ final class RecordingObserver: WorkerEventObserver {
     var actions: [WorkerEvent.Action] { recorded.withLock { $0.events.map(\.action) } }
     var reconnections: Int { recorded.withLock { $0.reconnections } }
 
-    func resolve() async throws -> WorkerStatus {
-        try await backend.resolve(knownID: nil, instance: "worker", logger: api.logger)
-    }
-
     /// Waits until `condition` holds of the recorded actions and reconnections.
     func waitUntil(_ condition: @escaping ([WorkerEvent.Action], Int) -> Bool) async throws {
         _ = try await changes.wait(within: .seconds(10)) {
