@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DormouseClient
 import Lifecycle
 import Logging
 import NIOPosix
