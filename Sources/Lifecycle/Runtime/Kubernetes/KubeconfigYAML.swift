@@ -133,7 +133,13 @@ enum KubeconfigYAML: Sendable, Hashable {
 
         private static func scalar(_ raw: Substring, line: Int) throws -> KubeconfigYAML {
             var text = raw
-            if let first = text.first, first != "\"", first != "'", let comment = text.range(of: " #") {
+            if let first = text.first, first == "\"" || first == "'", let close = text.lastIndex(of: first),
+                close != text.startIndex,
+                text[text.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("#")
+            {
+                // A comment after a quoted scalar.
+                text = text[...close]
+            } else if let first = text.first, first != "\"", first != "'", let comment = text.range(of: " #") {
                 text = text[..<comment.lowerBound]
             }
             text = Substring(text.trimmingCharacters(in: .whitespaces))
