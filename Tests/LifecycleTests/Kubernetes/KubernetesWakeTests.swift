@@ -20,6 +20,8 @@ struct KubernetesWakeTests {
             let scaled = try await harness.watched { $0?.desiredReplicas == 1 && $0?.replicas == 1 }
             #expect(scaled?.observedGeneration == scaled?.generation && scaled?.readyReplicas == 0)
             #expect(harness.scaleCalls == ["GET 200", "PUT 200"])
+            // Its wait is still pending (a ready state would have resolved it under the monitor's lock).
+            try await waitUntil(within: .seconds(5)) { harness.monitor.waiterCount(of: harness.ref) == 1 }
             #expect(!finished.withLock { $0 })
             harness.fake.markReady("worker", namespace: "agents")
             try await wake.value
