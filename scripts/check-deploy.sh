@@ -7,8 +7,12 @@
 #   - deploy/Dockerfile names the stages, packages and files the README promises
 #   - deploy/swarm/stack.yml pins Dormouse to a manager with the socket, a data volume and the token secret, and
 #     declares a lazy worker (replicas 0, dev.dormouse.enable=true) on the same attachable overlay network
+#   - deploy/kubernetes/*.yaml pass `kubernetes-validate --strict` (the API's OpenAPI schemas, offline: no
+#     server needed), and say what the README promises: Dormouse on a PVC with its service account and
+#     DORMOUSE_KUBERNETES=in-cluster, a Role of exactly get/list/watch deployments and get/watch/update
+#     deployments/scale, and a lazy worker (replicas 0, dev.dormouse.enable=true) with a Service
 # Installs only what is missing, the way scripts/bootstrap.sh does: `systemd` (Debian) for systemd-analyze,
-# PyYAML (pip) for the compose check.
+# PyYAML (pip) for the compose check, kubernetes-validate (pip) for the Kubernetes manifests.
 # Usage: scripts/check-deploy.sh [path/to/dormouse]   (default: the newest built .build*/*/dormouse)
 set -euo pipefail
 
@@ -17,6 +21,12 @@ log() { printf 'check-deploy: %s\n' "$*" >&2; }
 fail() { log "FAIL: $*"; exit 1; }
 
 . "$root/scripts/lib/packages.sh"
+
+ensure_kubernetes_validate() {
+    command -v kubernetes-validate >/dev/null && return 0
+    log "installing kubernetes-validate"
+    python3 -m pip install --quiet kubernetes-validate
+}
 
 ensure_systemd_analyze() {
     command -v systemd-analyze >/dev/null && return 0
@@ -127,11 +137,47 @@ PY
     log "deploy/swarm/stack.yml parsed: Dormouse on a manager with socket, volume and secret; a lazy worker beside it"
 }
 
+check_kubernetes() {
+    local output
+    output=$(kubernetes-validate --strict --quiet "$root"/deploy/kubernetes/*.yaml 2>&1) \
+        || fail "kubernetes-validate: $output"
+    python3 - "$root"/deploy/kubernetes/*.yaml <<'PY'
+import sys, yaml
+docs = [d for f in sys.argv[1:] for d in yaml.safe_load_all(open(f)) if d]
+by = {(d["kind"], d["metadata"]["name"]): d for d in docs}
+role = by[("Role", "dormouse-workers")]
+rules = {(tuple(r["apiGroups"]), tuple(r["resources"])): sorted(r["verbs"]) for r in role["rules"]}
+assert rules == {(("apps",), ("deployments",)): ["get", "list", "watch"],
+                 (("apps",), ("deployments/scale",)): ["get", "update", "watch"]}, f"Role rules are {rules}"
+binding = by[("RoleBinding", "dormouse-workers")]
+assert binding["subjects"][0]["name"] == "dormouse" and binding["roleRef"]["name"] == "dormouse-workers"
+assert ("ServiceAccount", "dormouse") in by, "no ServiceAccount dormouse"
+dormouse = by[("Deployment", "dormouse")]["spec"]
+pod = dormouse["template"]["spec"]
+assert dormouse["replicas"] == 1 and dormouse["strategy"]["type"] == "Recreate", "one Dormouse at a time"
+assert pod["serviceAccountName"] == "dormouse"
+env = {e["name"]: e for e in pod["containers"][0]["env"]}
+assert env["DORMOUSE_KUBERNETES"]["value"] == "in-cluster"
+assert env["DORMOUSE_DB"]["value"].startswith("/var/lib/dormouse/")
+assert "secretKeyRef" in env["DORMOUSE_API_TOKEN"]["valueFrom"], "the API token must come from a secret"
+claims = [v["persistentVolumeClaim"]["claimName"] for v in pod["volumes"] if "persistentVolumeClaim" in v]
+assert claims and ("PersistentVolumeClaim", claims[0]) in by, "no PVC for the database"
+worker = by[("Deployment", "worker")]
+assert worker["spec"]["replicas"] == 0 and worker["metadata"]["labels"]["dev.dormouse.enable"] == "true", \
+    "the worker is not lazy (replicas 0, dev.dormouse.enable=true)"
+assert "readinessProbe" in worker["spec"]["template"]["spec"]["containers"][0], "the worker has no readiness probe"
+assert ("Service", "worker") in by, "no Service for the worker"
+PY
+    log "deploy/kubernetes/*.yaml validated against the Kubernetes schemas: Dormouse, its least-privilege Role, a lazy worker"
+}
+
 ensure_systemd_analyze
 ensure_pyyaml
+ensure_kubernetes_validate
 verify_unit "$(executable "${1:-}")"
 verify_watch_unit "$(executable "${1:-}")"
 check_compose
 check_dockerfile
 check_stack
+check_kubernetes
 log "ok"

@@ -3,7 +3,7 @@ import Lifecycle
 /// The JSON form of an agent: snake_case keys, defaults for the optional fields, unknown fields refused.
 extension AgentDefinition: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, mode, lifecycle, container, engine, swarm, dispatch
+        case name, mode, lifecycle, container, engine, swarm, kubernetes, dispatch
         case idleTimeoutSeconds = "idle_timeout_s"
         case pauseAfterSeconds = "pause_after_s"
         case keepWarm = "keep_warm"
@@ -23,6 +23,7 @@ extension AgentDefinition: Codable {
             container: try container.decodeIfPresent(ContainerBlock.self, forKey: .container),
             engine: try container.decodeIfPresent(String.self, forKey: .engine),
             swarm: try container.decodeIfPresent(SwarmBlock.self, forKey: .swarm),
+            kubernetes: try container.decodeIfPresent(KubernetesBlock.self, forKey: .kubernetes),
             idleTimeoutSeconds: try container.decodeIntegerIfPresent(forKey: .idleTimeoutSeconds) ?? 300,
             pauseAfterSeconds: try container.decodeIntegerIfPresent(forKey: .pauseAfterSeconds),
             keepWarm: try container.decodeIfPresent([String].self, forKey: .keepWarm),
@@ -42,6 +43,7 @@ extension AgentDefinition: Codable {
         // Written only when set, so the stored JSON of an agent without them is what it was before they existed.
         try container.encodeIfPresent(engine, forKey: .engine)
         try container.encodeIfPresent(swarm, forKey: .swarm)
+        try container.encodeIfPresent(kubernetes, forKey: .kubernetes)
         try container.encodeIfPresent(pauseAfterSeconds, forKey: .pauseAfterSeconds)
         try container.encodeIfPresent(keepWarm, forKey: .keepWarm)
         try container.encodeIfPresent(keepWarmTimeZone, forKey: .keepWarmTimeZone)

@@ -17,6 +17,6 @@ extension AgentDefinition {
 
     /// Whether `other` names the same worker on the same engine (container or service, as created).
     package func drivesTheSameWorker(as other: AgentDefinition) -> Bool {
-        target == other.target && swarm == other.swarm && engine == other.engine
+        target == other.target && swarm == other.swarm && kubernetes == other.kubernetes && engine == other.engine
     }
 }

@@ -35,10 +35,12 @@ extension AgentDefinition {
         errors += pauseErrors()
         errors += keepWarmErrors()
         switch mode {
+        case .container where kubernetes != nil: errors += kubernetesErrors()
         case .container: errors += swarm == nil ? containerErrors() : swarmErrors()
         case .host:
             check(container == nil, "container", "host-mode agents have no container")
             check(swarm == nil, "swarm", "host-mode agents have no Swarm service")
+            check(kubernetes == nil, "kubernetes", "host-mode agents have no Kubernetes Deployment")
             check(engine == nil, "engine", "host-mode agents run on the Dormouse host, not on an engine")
             check(lifecycle == nil, "lifecycle", "host-mode agents have no container lifecycle")
         }
@@ -87,6 +89,8 @@ extension AgentDefinition {
                 "host-mode agents have no container to pause"
             } else if swarm != nil {
                 "Swarm services cannot be paused; they are stopped (scaled to zero) at idle_timeout_s instead"
+            } else if kubernetes != nil {
+                "Kubernetes Deployments cannot be paused; they are stopped (scaled to zero) at idle_timeout_s instead"
             } else if lifecycle == .hot {
                 "hot workers are never put to sleep, so never paused; only lazy agents take it"
             } else if pauseAfterSeconds < 1 {
@@ -127,6 +131,29 @@ extension AgentDefinition {
         } catch {
             return [.init(field: "keep_warm", message: error.description)]
         }
+    }
+
+    /// A Kubernetes agent: the block alone (no container, swarm or engine), reached over http.
+    private func kubernetesErrors() -> [RegistryError.FieldError] {
+        guard let kubernetes else { return [] }
+        var errors = kubernetes.validationErrors()
+        if container != nil || swarm != nil {
+            errors.append(
+                .init(field: "kubernetes", message: "an agent has one of container, swarm or kubernetes, not two"))
+        }
+        if engine != nil {
+            errors.append(
+                .init(
+                    field: "engine",
+                    message: "a Kubernetes agent runs on the cluster of DORMOUSE_KUBERNETES, not on an engine"))
+        }
+        if case .exec = dispatch {
+            errors.append(
+                .init(
+                    field: "dispatch.type",
+                    message: "Kubernetes agents take http (to their Service); exec into a pod is not supported"))
+        }
+        return errors
     }
 
     private func swarmErrors() -> [RegistryError.FieldError] {

@@ -22,6 +22,8 @@ package struct AgentDefinition: Sendable, Hashable {
     package var engine: String?
     /// A Swarm service in place of `container` (container mode); `target` is nil for it.
     package var swarm: SwarmBlock?
+    /// A Kubernetes Deployment in place of `container` (container mode); `target` is nil for it.
+    package var kubernetes: KubernetesBlock?
     package var idleTimeoutSeconds: Int
     /// The warm tier: seconds after the last task before an idle lazy worker is paused (frozen, memory kept), then
     /// stopped at `idleTimeoutSeconds` as before; nil: never paused. Container lazy agents only, not Swarm ones.
@@ -40,7 +42,8 @@ package struct AgentDefinition: Sendable, Hashable {
 
     package init(
         name: String, mode: Mode, lifecycle: LifecyclePolicy.Mode? = nil, container: ContainerBlock? = nil,
-        engine: String? = nil, swarm: SwarmBlock? = nil, idleTimeoutSeconds: Int = 300, pauseAfterSeconds: Int? = nil,
+        engine: String? = nil, swarm: SwarmBlock? = nil, kubernetes: KubernetesBlock? = nil,
+        idleTimeoutSeconds: Int = 300, pauseAfterSeconds: Int? = nil,
         keepWarm: [String]? = nil, keepWarmTimeZone: String? = nil, startTimeoutSeconds: Int = 60,
         maxConcurrency: Int = 1, maxQueue: Int = 100,
         dispatch: DispatchMethod
@@ -51,6 +54,7 @@ package struct AgentDefinition: Sendable, Hashable {
         self.container = container
         self.engine = engine
         self.swarm = swarm
+        self.kubernetes = kubernetes
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.pauseAfterSeconds = pauseAfterSeconds
         self.keepWarm = keepWarm

@@ -4,7 +4,16 @@ import Lifecycle
 /// earlier whose engine is no longer configured is kept but its dispatches are refused.
 extension AgentRegistry {
     /// Refuses (`.invalid` on `engine`, naming the configured engines) an agent naming an unknown engine.
+    /// A Kubernetes agent needs a configured cluster (`.invalid` on `kubernetes`).
     func checkEngine(of definition: AgentDefinition) throws {
+        if definition.kubernetes != nil, engines.kubernetes == nil {
+            throw RegistryError.invalid([
+                .init(
+                    field: "kubernetes",
+                    message: "this server has no Kubernetes cluster configured (DORMOUSE_KUBERNETES=in-cluster or a"
+                        + " kubeconfig path)")
+            ])
+        }
         guard let name = definition.engine, engines[name] == nil else { return }
         throw RegistryError.invalid([
             .init(
@@ -24,6 +33,12 @@ extension AgentRegistry {
                 .engineUnavailable,
                 "agent \"\(definition.name)\" runs on engine \"\(definition.engine ?? EngineSet.localName)\", which "
                     + "is not configured on this server; known engines: \(knownEngines) (DORMOUSE_ENGINES)")
+        }
+        if definition.kubernetes != nil, engines.kubernetes == nil {
+            throw RegistryError(
+                .engineUnavailable,
+                "agent \"\(definition.name)\" drives a Kubernetes Deployment, and this server has no cluster"
+                    + " configured (DORMOUSE_KUBERNETES=in-cluster or a kubeconfig path)")
         }
         if definition.swarm != nil, engine.swarm == nil {
             throw RegistryError(

@@ -211,9 +211,17 @@ package actor AgentRegistry<C: Clock<Duration>>: Service {
         }
     }
 
-    /// The worker backend of a container agent on `engine`: its container, or its Swarm service (nil when the
-    /// engine cannot run services).
+    /// The worker backend of a container agent on `engine`: its container, its Swarm service (nil when the
+    /// engine cannot run services), or its Kubernetes Deployment (nil when no cluster is configured).
     private func backend(for definition: AgentDefinition, on engine: EngineSet.Engine) -> (any WorkerBackend)? {
+        if let kubernetes = definition.kubernetes {
+            guard let monitor = engines.kubernetes else { return nil }
+            var logger = logger
+            logger[metadataKey: "agent.name"] = "\(definition.name)"
+            return KubernetesWorkerBackend(
+                target: kubernetes.target(defaultNamespace: monitor.api.connection.namespace), monitor: monitor,
+                clock: clock, wallClock: wallClock, logger: logger)
+        }
         if let target = definition.target {
             return ContainerWorkerBackend(
                 target: target, runtime: engine.runtime, monitor: engine.monitor, clock: clock)

@@ -28,6 +28,8 @@ package struct EngineSet: Sendable {
     private let engines: [String: Engine]
     /// Which engine is which swarm node, for exec into a Swarm worker's task.
     package let nodes: SwarmNodeDirectory
+    /// The Kubernetes cluster of `DORMOUSE_KUBERNETES` (its Deployment watches), when one is configured.
+    package var kubernetes: KubernetesDeploymentMonitor?
 
     /// The set of `engines`; they must include `local` (the default engine).
     package init(_ engines: [Engine]) {

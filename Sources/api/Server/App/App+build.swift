@@ -22,7 +22,9 @@ package func buildApplication<C: Clock<Duration>>(
 ) async throws -> some ApplicationProtocol {
     var runtimes = namedRuntimes
     runtimes[EngineSet.localName] = runtime
-    let engines = EngineSet(runtimes: runtimes, logger: logger)
+    var engineSet = EngineSet(runtimes: runtimes, logger: logger)
+    engineSet.kubernetes = try await configuration.kubernetes?.makeMonitor(logger: logger)
+    let engines = engineSet
     let broadcaster = EventBroadcaster(lastEventID: try await SQLiteAuditLog.lastEventID(in: database), clock: clock)
     let allowedHosts = AllowedHosts(configuration)
     let webhooks = WebhookDispatcher(
@@ -86,6 +88,7 @@ package func buildApplication<C: Clock<Duration>>(
     // subscriptions end.
     app.addServices(engines.all.map { $0.monitor as any Service })
     app.addServices(engines.all.compactMap { $0.swarm as (any Service)? })
+    app.addServices(engines.kubernetes.map { [$0 as any Service] } ?? [])
     app.addServices(webhooks, retention, registry, broadcaster)
     app.addServices(watch?.services ?? [])
     return app

@@ -31,6 +31,10 @@ import Registry
 ///   `local` itself. Plain TCP to a non-loopback address is refused unless `--insecure`.
 /// - `DORMOUSE_ENGINE_CERTS` (folder, default unset): a `tcp://` engine whose `<folder>/<name>/` exists is spoken
 ///   to over TLS with the `ca.pem`, `cert.pem` and `key.pem` in it (the `DOCKER_CERT_PATH` convention).
+/// - `DORMOUSE_KUBERNETES` (`in-cluster` or a kubeconfig path, default unset): the cluster whose Deployments
+///   Kubernetes agents (`"kubernetes": {...}`) scale; `in-cluster` uses the pod's service account (token and CA
+///   under `/var/run/secrets/kubernetes.io/serviceaccount`, `KUBERNETES_SERVICE_HOST`/`_PORT`). Token auth only.
+/// - `DORMOUSE_KUBERNETES_CONTEXT` (string, default the kubeconfig's current context): the kubeconfig context used.
 /// - `LOG_LEVEL` (`trace`…`critical`, default `info`).
 /// - `DORMOUSE_HEADER_TIMEOUT_S` (seconds, fractions allowed, default `10`): a connection that has not sent a
 ///   whole request head this long after opening (or after the first byte of its next request) is closed.
@@ -59,6 +63,8 @@ package struct ServerConfiguration: Sendable {
     package var dockerEndpoint = DockerEndpoint.localSocket
     /// The named engines of `DORMOUSE_ENGINES` (one may be `local`, replacing `DOCKER_HOST`).
     package var engines: [EngineDefinition] = []
+    /// The cluster of `DORMOUSE_KUBERNETES` (see `ServerConfiguration+Kubernetes`); nil: none.
+    package var kubernetes: KubernetesSource?
     package var logLevel = Logger.Level.info
     package var insecure = false
     /// Run the session watcher in the same process (its health at `GET /watch/health`).
@@ -99,6 +105,7 @@ package struct ServerConfiguration: Sendable {
         if let engines = environment["DORMOUSE_ENGINES"], !engines.isEmpty {
             configuration.engines = try parseEngines(engines, certificates: environment["DORMOUSE_ENGINE_CERTS"])
         }
+        configuration.kubernetes = try kubernetesSource(environment)
         if let level = environment["LOG_LEVEL"], !level.isEmpty {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError(
