@@ -9,8 +9,9 @@ import Testing
 @testable import Watcher
 
 /// The watcher daemon end to end, in-process: a real `WatchEngine` over temporary transcript roots, a real
-/// `ChatRelay` on the wall clock and a `MattermostPoster` speaking HTTP to a started `MattermostFake`, joined by
-/// `WatchDaemon` in a `ServiceGroup` (so `stop()` is the graceful shutdown `dormouse watch` does on SIGTERM).
+/// `ChatRelay` on the wall clock and a poster speaking HTTP to a chat server (a `MattermostPoster` to a started
+/// `MattermostFake`, or any poster, e.g. a `MatrixPoster` to a real Synapse), joined by `WatchDaemon` in a
+/// `ServiceGroup` (so `stop()` is the graceful shutdown `dormouse watch` does on SIGTERM).
 ///
 /// The engine's poll timer runs on a test clock that never moves: only inotify drives it, so a test knows when
 /// the startup scan is over (the poll timer sleeps) and every later file is new. Idle timeouts never fire;
@@ -20,7 +21,6 @@ struct DaemonHarness {
     static let turnEnded = Data(#"{"type":"system","subtype":"turn_duration","durationMs":5}"#.utf8)
 
     let directory: TemporaryDirectory
-    let fake: MattermostFake
     let engineClock = TestClock()
     let engine: WatchEngine
     let relay: ChatRelay
@@ -38,24 +38,33 @@ struct DaemonHarness {
         directory: TemporaryDirectory, fake: MattermostFake,
         configure: (inout ChatRelayConfiguration) -> Void = { _ in }
     ) async throws {
+        let client = MattermostPoster.makeHTTPClient()
+        let poster = MattermostPoster(
+            baseURL: fake.baseURL, token: fake.token, httpClient: client, logger: Self.logger)
+        try await self.init(
+            directory: directory, poster: poster, client: client, defaultChannel: fake.channelID, configure: configure)
+    }
+
+    /// Starts the daemon posting through `poster` to `defaultChannel`; `stop()` shuts `client` down.
+    init(
+        directory: TemporaryDirectory, poster: any ChatPoster, client: HTTPClient, defaultChannel: String,
+        configure: (inout ChatRelayConfiguration) -> Void = { _ in }
+    ) async throws {
         self.directory = directory
-        self.fake = fake
         _ = try directory.makeDirectory(Self.project)
         _ = try directory.makeDirectory("openclaw")
-        var logger = Logger(label: "daemon-e2e")
-        logger.logLevel = .warning
+        let logger = Self.logger
         let watcher = WatcherConfiguration(
             openClawRoot: directory.file("openclaw"), claudeProjectsRoot: directory.file("claude"),
             offsetsFile: directory.file("offsets.json"))
         var relayConfiguration = ChatRelayConfiguration(
-            defaultChannel: fake.channelID, postsFile: directory.file("posts.json"))
+            defaultChannel: defaultChannel, postsFile: directory.file("posts.json"))
         relayConfiguration.throttle = .milliseconds(150)
         relayConfiguration.retryBaseDelay = .milliseconds(50)
         relayConfiguration.retryMaxDelay = .milliseconds(200)
         relayConfiguration.shutdownFlushTimeout = .seconds(5)
         configure(&relayConfiguration)
-        client = MattermostPoster.makeHTTPClient()
-        let poster = MattermostPoster(baseURL: fake.baseURL, token: fake.token, httpClient: client, logger: logger)
+        self.client = client
         engine = WatchEngine(configuration: watcher, clock: engineClock, fileIO: NIOThreadPoolFileIO(), logger: logger)
         relay = ChatRelay(
             configuration: relayConfiguration, poster: poster,
@@ -70,6 +79,12 @@ struct DaemonHarness {
         self.group = group
         running = Task { try await group.run() }
         await engineClock.waitForSleepers()
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "daemon-e2e")
+        logger.logLevel = .warning
+        return logger
     }
 
     /// Stops gracefully (the relay marks open posts interrupted and flushes), then closes the HTTP client.
