@@ -54,7 +54,8 @@ struct MatrixRun {
         let fileIO = NIOThreadPoolFileIO()
         let engine = WatchEngine(configuration: watcher, clock: ContinuousClock(), fileIO: fileIO, logger: logger)
         let relay = ChatRelay(
-            configuration: configuration, poster: poster, formatter: StatusFormatter(settings: watcher.formatterSettings),
+            configuration: configuration, poster: poster,
+            formatter: StatusFormatter(settings: watcher.formatterSettings),
             clock: ContinuousClock(), fileIO: fileIO, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [WatchDaemon(engine: engine, relay: relay)], logger: logger))
@@ -63,7 +64,8 @@ struct MatrixRun {
 
         print(
             "== matrix: \(sessions) sessions, one line each every \(intervalMS) ms ± 20 % for \(seconds) s; "
-                + "THROTTLE_MS=\(throttleMS); bot rate limit \(unlimited ? "lifted" : "Synapse default (0.2/s, burst 10)")")
+                + "THROTTLE_MS=\(throttleMS); bot rate limit \(unlimited ? "lifted" : "Synapse default (0.2/s, burst 10)")"
+        )
         let writer = SessionWriter(
             directory: project, sessions: sessions, interval: .milliseconds(intervalMS), duration: .seconds(seconds),
             runID: String(UUID().uuidString.lowercased().prefix(8)))
@@ -105,7 +107,9 @@ struct MatrixRun {
         print(
             "line written → first event showing it (after the first 3 s): \(EditAnalysis.percentiles(analysis.delays)); "
                 + "never shown: \(analysis.missing)")
-        print(String(format: "process CPU (watcher + writer) while writing: %.0f %% of one core", cpu / (end - start) * 100))
+        print(
+            String(
+                format: "process CPU (watcher + writer) while writing: %.0f %% of one core", cpu / (end - start) * 100))
     }
 
     /// Lifts the bot's message limit (`messages_per_second: 0` means none) or restores Synapse's default.

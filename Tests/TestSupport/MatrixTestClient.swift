@@ -80,8 +80,11 @@ package struct MatrixTestClient: Sendable {
     /// Revokes this client's token.
     package func logout() async throws -> Answer { try await request(.POST, "/logout", json: .object([:])) }
 
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+
+    /// A path segment or query value, percent-escaped.
     package static func escaped(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.intersection(.init(charactersIn: "\0"..."~")))
-            ?? text
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 }

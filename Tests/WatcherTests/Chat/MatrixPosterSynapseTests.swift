@@ -87,7 +87,11 @@ struct MatrixPosterSynapseTests {
             }
             let restarted = try harness.poster(bot: 2)
             let found = try #require(try await restarted.findPost(marker: marker, channelID: room))
-            #expect(found == ChatPost(id: post.id, channelID: room, message: "[interrupted] two", marker: marker, status: "interrupted"))
+            #expect(
+                found
+                    == ChatPost(
+                        id: post.id, channelID: room, message: "[interrupted] two", marker: marker,
+                        status: "interrupted"))
             #expect(try await restarted.findPost(marker: SynapseHarness.uniqueMarker(), channelID: room) == nil)
             // Another user's event with the same marker is never taken for the bot's post.
             let other = try await harness.reader().send(
@@ -148,8 +152,10 @@ struct MatrixPosterSynapseTests {
                 try await wrong.checkConnection()
             }
             let spare = try harness.fixture.spareToken
-            _ = try await MatrixTestClient(homeserverURL: harness.fixture.homeserverURL, token: spare, client: harness.client)
-                .logout()
+            _ = try await MatrixTestClient(
+                homeserverURL: harness.fixture.homeserverURL, token: spare, client: harness.client
+            )
+            .logout()
             let revoked = try harness.poster(token: spare)
             let room = try harness.fixture.room
             do {
@@ -157,8 +163,8 @@ struct MatrixPosterSynapseTests {
                     Self.message("[active] x", "m"), channelID: room, rootID: nil, pendingID: UUID().uuidString)
                 Issue.record("a revoked token posted")
             } catch {
-                #expect(error == .unauthorized(detail: "M_UNKNOWN_TOKEN"))
-                #expect(!error.description.contains(spare))
+                #expect(error as? ChatError == .unauthorized(detail: "M_UNKNOWN_TOKEN"))
+                #expect(!"\(error)".contains(spare))
             }
         }
     }
@@ -172,8 +178,8 @@ struct MatrixPosterSynapseTests {
                     Self.message("[active] x", "m"), channelID: foreign, rootID: nil, pendingID: UUID().uuidString)
                 Issue.record("posted to a room the bot is not in")
             } catch {
-                #expect(error == .rejected(status: 403, detail: "M_FORBIDDEN"))
-                #expect(error.description.contains("M_FORBIDDEN"))
+                #expect(error as? ChatError == .rejected(status: 403, detail: "M_FORBIDDEN"))
+                #expect("\(error)".contains("M_FORBIDDEN"))
             }
         }
     }

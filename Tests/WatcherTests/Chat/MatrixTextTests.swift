@@ -27,8 +27,10 @@ import Testing
         let message = ChatMessage(text: text, marker: String(repeating: "f", count: 16), status: "interrupted")
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
-        let edit = try encoder.encode(MatrixWire.EditContent(message, replacing: "$" + String(repeating: "x", count: 43)))
-        let create = try encoder.encode(MatrixWire.MessageContent(message, thread: "$" + String(repeating: "x", count: 43)))
+        let edit = try encoder.encode(
+            MatrixWire.EditContent(message, replacing: "$" + String(repeating: "x", count: 43)))
+        let create = try encoder.encode(
+            MatrixWire.MessageContent(message, thread: "$" + String(repeating: "x", count: 43)))
         #expect(edit.count <= MatrixText.eventLimit - 4096, "\(edit.count) bytes")
         #expect(create.count <= edit.count)
     }
@@ -61,6 +63,9 @@ enum SynapseFreePoster {
     static func with(token: String = "secret-token", _ body: (MatrixPoster) throws -> Void) throws {
         let client = MatrixPoster.makeHTTPClient()
         defer { try? client.syncShutdown() }
-        try body(MatrixPoster(homeserverURL: "http://127.0.0.1:9/", accessToken: token, httpClient: client, logger: .init(label: "t")))
+        try body(
+            MatrixPoster(
+                homeserverURL: "http://127.0.0.1:9/", accessToken: token, httpClient: client, logger: .init(label: "t"))
+        )
     }
 }

@@ -45,7 +45,9 @@ struct WatchDaemonMatrixTests {
         for limited in writes where limited.error?.isRateLimited == true {
             let wait = limited.error?.retryAfter ?? .zero
             for later in writes where later.started > limited.ended {
-                #expect(later.started - limited.ended >= wait - .milliseconds(1), "a write \(later.started - limited.ended) after a 429 asking \(wait)")
+                #expect(
+                    later.started - limited.ended >= wait - .milliseconds(1),
+                    "a write \(later.started - limited.ended) after a 429 asking \(wait)")
             }
         }
     }
@@ -66,8 +68,10 @@ struct WatchDaemonMatrixTests {
             let short = try Fixtures.lines(Fixtures.claudeShort)
             let heavy = try Fixtures.lines(Fixtures.claudeToolHeavy)
             for index in 0..<8 {
-                #expect(try await daemon.feed([short[3 + index]], to: daemon.transcript(first), root: "claude:\(first)"))
-                #expect(try await daemon.feed([heavy[3 + index]], to: daemon.transcript(second), root: "claude:\(second)"))
+                #expect(
+                    try await daemon.feed([short[3 + index]], to: daemon.transcript(first), root: "claude:\(first)"))
+                #expect(
+                    try await daemon.feed([heavy[3 + index]], to: daemon.transcript(second), root: "claude:\(second)"))
             }
             let ended = [DaemonHarness.turnEnded]
             #expect(try await daemon.feed(ended, to: daemon.transcript(first), root: "claude:\(first)"))

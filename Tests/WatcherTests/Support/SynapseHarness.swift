@@ -63,7 +63,7 @@ struct SynapseHarness {
         for _ in 0..<5 {
             do throws(ChatError) {
                 return try await request()
-            } catch where error.isRateLimited {
+            } catch  where error.isRateLimited {
                 try await Task.sleep(for: error.retryAfter ?? .seconds(1))
             }
         }

@@ -10,7 +10,7 @@ extension MatrixPoster {
     /// and edits never match; an edit counts only when its sender is the original's.
     package func findPost(marker: String, channelID: String) async throws(ChatError) -> ChatPost? {
         let me = try await userID()
-        var edits: [String: MatrixWire.MessageContent] = [:]
+        var edits: [String: MatrixWire.NewContent] = [:]
         var from: String?
         for _ in 0..<Self.maxPages {
             let page: MatrixWire.MessagesPage = try await send(
@@ -34,8 +34,9 @@ extension MatrixPoster {
     }
 
     /// The latest edit the server bundled with an event, when its edits are older than the pages read.
-    private func bundledEdit(of event: MatrixWire.Event, by me: String) -> MatrixWire.MessageContent? {
-        guard let replacement = event.unsigned?.relations?.replace, replacement.sender == nil || replacement.sender == me
+    private func bundledEdit(of event: MatrixWire.Event, by me: String) -> MatrixWire.NewContent? {
+        guard let replacement = event.unsigned?.relations?.replace,
+            replacement.sender == nil || replacement.sender == me
         else { return nil }
         return replacement.content?.newContent
     }

@@ -63,7 +63,7 @@ package struct MatrixPoster: ChatPoster {
     /// A room id as is; an alias resolved through the room directory once. Direct messages are not supported.
     package func channelID(for target: ChatDestination.Target) async throws(ChatError) -> String {
         guard case .channel(let room) = target else {
-            throw .rejected(status: 400, detail: "matrix posts only to rooms: route to room:<!id or #alias>")
+            throw ChatError.rejected(status: 400, detail: "matrix posts only to rooms: route to room:<!id or #alias>")
         }
         guard room.hasPrefix("#") else { return room }
         if let known = directory.room(forAlias: room) { return known }
@@ -91,16 +91,17 @@ package struct MatrixPoster: ChatPoster {
     /// text may legitimately be sent again later, and a cached transaction would then silently drop it.
     package func edit(postID: String, with message: ChatMessage) async throws(ChatError) -> ChatPost {
         guard let id = MatrixPostID(postID) else {
-            throw .postMissing(status: 404, detail: "not a matrix post id")
+            throw ChatError.postMissing(status: 404, detail: "not a matrix post id")
         }
         let original: MatrixWire.Event = try await send(
             .GET, "/rooms/\(Self.escaped(id.roomID))/event/\(Self.escaped(id.eventID))", operation: .edit)
         guard !original.isRedacted, original.content?.body != nil else {
-            throw .postMissing(status: 200, detail: "redacted")
+            throw ChatError.postMissing(status: 200, detail: "redacted")
         }
         let content = MatrixWire.EditContent(message, replacing: id.eventID)
         let _: MatrixWire.SendResponse = try await send(
-            .PUT, "/rooms/\(Self.escaped(id.roomID))/send/m.room.message/\(Self.escaped("dormouse." + UUID().uuidString))",
+            .PUT,
+            "/rooms/\(Self.escaped(id.roomID))/send/m.room.message/\(Self.escaped("dormouse." + UUID().uuidString))",
             json: content, operation: .edit)
         return post(id, message)
     }

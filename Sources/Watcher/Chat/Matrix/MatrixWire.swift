@@ -12,7 +12,7 @@ enum MatrixWire {
     static let htmlFormat = "org.matrix.custom.html"
 
     /// The content of a status message: the text, its HTML, and the marker fields.
-    struct MessageContent: Codable, Equatable {
+    struct MessageContent: Encodable, Equatable {
         var msgtype = MatrixWire.messageType
         var body: String
         var format: String? = MatrixWire.htmlFormat
@@ -71,12 +71,13 @@ enum MatrixWire {
         }
     }
 
-    /// The content of any event as read back: a message, an edit, or a redacted event's empty content.
+    /// The content of any event as read back: a message, an edit, or a redacted event's empty content. Every
+    /// field is optional and a field of another type reads as absent: other users' events can hold anything.
     struct ReadContent: Decodable {
         var body: String?
         var marker: String?
         var status: String?
-        var newContent: MessageContent?
+        var newContent: NewContent?
         var relatesTo: Relation?
 
         enum CodingKeys: String, CodingKey {
@@ -85,6 +86,32 @@ enum MatrixWire {
             case status = "dev.dormouse.status"
             case newContent = "m.new_content"
             case relatesTo = "m.relates_to"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            body = try? container.decodeIfPresent(String.self, forKey: .body)
+            marker = try? container.decodeIfPresent(String.self, forKey: .marker)
+            status = try? container.decodeIfPresent(String.self, forKey: .status)
+            newContent = try? container.decodeIfPresent(NewContent.self, forKey: .newContent)
+            relatesTo = try? container.decodeIfPresent(Relation.self, forKey: .relatesTo)
+        }
+    }
+
+    /// An edit's `m.new_content`, read leniently like `ReadContent`.
+    struct NewContent: Decodable {
+        var body: String?
+        var status: String?
+
+        enum CodingKeys: String, CodingKey {
+            case body
+            case status = "dev.dormouse.status"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            body = try? container.decodeIfPresent(String.self, forKey: .body)
+            status = try? container.decodeIfPresent(String.self, forKey: .status)
         }
     }
 
@@ -142,10 +169,26 @@ enum MatrixWire {
         }
     }
 
-    /// `GET /rooms/{roomId}/messages`: `chunk` newest first (dir=b), `end` the token of the next page.
+    /// `GET /rooms/{roomId}/messages`: `chunk` newest first (dir=b), `end` the token of the next page. An event
+    /// that does not read as one (no id, sender or type) is left out rather than failing the page.
     struct MessagesPage: Decodable {
         var chunk: [Event]
         var end: String?
+
+        enum CodingKeys: String, CodingKey { case chunk, end }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            chunk = try container.decode([Lenient<Event>].self, forKey: .chunk).compactMap(\.value)
+            end = try container.decodeIfPresent(String.self, forKey: .end)
+        }
+    }
+
+    /// A value that reads as nil instead of failing.
+    struct Lenient<Value: Decodable>: Decodable {
+        var value: Value?
+
+        init(from decoder: any Decoder) throws { value = try? Value(from: decoder) }
     }
 
     /// `PUT /rooms/{roomId}/send/...`.
