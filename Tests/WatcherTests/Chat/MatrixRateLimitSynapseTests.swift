@@ -26,7 +26,7 @@ struct MatrixRateLimitSynapseTests {
                     _ = try await poster.edit(
                         postID: post.id, with: ChatMessage(text: "[active] \(index)", marker: marker, status: "active"))
                 } catch {
-                    limited = error
+                    limited = error as? ChatError
                     break
                 }
             }

@@ -59,11 +59,11 @@ struct SynapseHarness {
 
     /// Runs `request` again after each 429, waiting what the server asked (its `retry_after_ms`), at most 5 times:
     /// the test bots share Synapse's per-user message budget between runs.
-    static func honouringRateLimit<T>(_ request: () async throws(ChatError) -> T) async throws -> T {
+    static func honouringRateLimit<T>(_ request: () async throws -> T) async throws -> T {
         for _ in 0..<5 {
-            do throws(ChatError) {
+            do {
                 return try await request()
-            } catch  where error.isRateLimited {
+            } catch let error as ChatError where error.isRateLimited {
                 try await Task.sleep(for: error.retryAfter ?? .seconds(1))
             }
         }

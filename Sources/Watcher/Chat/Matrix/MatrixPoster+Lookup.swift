@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 
 /// Finding a status post again by its marker, in the room's recent history.
 extension MatrixPoster {
