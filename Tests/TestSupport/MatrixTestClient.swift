@@ -24,8 +24,10 @@ package struct MatrixTestClient: Sendable {
     }
 
     /// One request under `/_matrix/client/v3`.
-    package func request(_ method: HTTPMethod, _ path: String, json: MattermostFakeJSON? = nil) async throws -> Answer {
-        var request = HTTPClientRequest(url: homeserverURL + "/_matrix/client/v3" + path)
+    package func request(
+        _ method: HTTPMethod, _ path: String, json: MattermostFakeJSON? = nil, version: String = "v3"
+    ) async throws -> Answer {
+        var request = HTTPClientRequest(url: homeserverURL + "/_matrix/client/\(version)" + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         if let json {
@@ -52,7 +54,8 @@ package struct MatrixTestClient: Sendable {
         repeat {
             var path = "/rooms/\(Self.escaped(room))/relations/\(Self.escaped(eventID))/m.replace?limit=100"
             if let from { path += "&from=\(Self.escaped(from))" }
-            let answer = try await request(.GET, path)
+            // `/relations` is a v1 endpoint (v3 answers 404 M_UNRECOGNIZED).
+            let answer = try await request(.GET, path, version: "v1")
             edits += answer.json?["chunk"]?.arrayValue ?? []
             from = answer.json?["next_batch"]?.stringValue
         } while from != nil
