@@ -309,7 +309,15 @@ if Context.environment["DORMOUSE_BENCHMARKS"] == "1" {
         ),
         .executableTarget(
             name: "ChatBenchmark",
-            dependencies: ["TestSupport"],
+            dependencies: [
+                "TestSupport",
+                "Watcher",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Benchmarks/ChatBenchmark",
             swiftSettings: swiftSettings
         ),

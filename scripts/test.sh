@@ -7,7 +7,7 @@ cd "$root"
 scripts/bootstrap.sh
 # The namespace cluster goes down before the engine stops, also when a step fails; after a failure its engines'
 # state and logs are printed first (an engine that died mid-run shows only as refused connections otherwise).
-trap 'status=$?; [ "$status" -eq 0 ] || scripts/cluster.sh report || true; scripts/cluster.sh down || true; scripts/stop-dockerd.sh' EXIT
+trap 'status=$?; [ "$status" -eq 0 ] || scripts/cluster.sh report || true; scripts/cluster.sh down || true; scripts/synapse.sh down || true; scripts/stop-dockerd.sh' EXIT
 export DORMOUSE_TEST_IMAGE=${DORMOUSE_TEST_IMAGE:-dormouse-test/busybox:latest}
 export DORMOUSE_REQUIRE_DOCKER=1
 # A multi-node swarm and a plain TLS engine in network namespaces (scripts/cluster.sh), and the Dormouse image
@@ -15,6 +15,10 @@ export DORMOUSE_REQUIRE_DOCKER=1
 export DORMOUSE_CLUSTER_ENV="$root/.build/cluster/cluster.env"
 export DORMOUSE_REQUIRE_CLUSTER=1
 scripts/cluster.sh up
+# A real Synapse on 127.0.0.1 (scripts/synapse.sh): the Matrix adapter's tests fail without it.
+export DORMOUSE_SYNAPSE_ENV="$root/.build/synapse/synapse.env"
+export DORMOUSE_REQUIRE_SYNAPSE=1
+scripts/synapse.sh up
 scripts/bootstrap-browser.sh
 swift build --build-tests
 scripts/build-image.sh

@@ -21,29 +21,55 @@ struct EditAnalysis {
     /// Lines written in the measured window whose token never appeared in a request.
     var missing = 0
 
-    /// - Parameters:
-    ///   - writtenAt: wall-clock seconds of each line, `[session * rounds + round]` (0: not written).
-    ///   - window: the writing window in wall-clock seconds; `measuredFrom` excludes the start-up lines.
+    /// One create or edit as the chat server received it.
+    struct ServerWrite {
+        /// The post an edit changes; nil for a create.
+        var editedPost: String?
+        /// Arrival, in wall-clock seconds.
+        var time: Double
+        /// The request body (or the event content), searched for tokens.
+        var body: Data
+    }
+
+    /// From the requests the Mattermost fake recorded.
     init(
         requests: [MattermostFake.RecordedRequest], writtenAt: [Double], rounds: Int, window: ClosedRange<Double>,
         measuredFrom: Double
     ) {
-        var editTimes: [String: [Double]] = [:]
-        var firstSeen = Array(repeating: Double.infinity, count: writtenAt.count)
+        var writes: [ServerWrite] = []
+        var others = 0
         for request in requests {
             let time = request.time.timeIntervalSince1970
-            if !(200..<300).contains(request.status) { failed += 1 }
             if request.method == "PUT" && request.path.hasSuffix("/patch") {
-                edits += 1
                 let postID = request.path.split(separator: "/").dropLast().last.map(String.init) ?? ""
-                editTimes[postID, default: []].append(time)
+                writes.append(ServerWrite(editedPost: postID, time: time, body: request.body))
             } else if request.method == "POST" && request.path == "/api/v4/posts" {
-                creates += 1
+                writes.append(ServerWrite(editedPost: nil, time: time, body: request.body))
             } else {
                 others += 1
-                continue
             }
-            Self.forEachToken(in: request.body) { session, round in
+        }
+        self.init(
+            writes: writes, writtenAt: writtenAt, rounds: rounds, window: window, measuredFrom: measuredFrom)
+        self.others = others
+        failed = requests.filter { !(200..<300).contains($0.status) }.count
+    }
+
+    /// - Parameters:
+    ///   - writtenAt: wall-clock seconds of each line, `[session * rounds + round]` (0: not written).
+    ///   - window: the writing window in wall-clock seconds; `measuredFrom` excludes the start-up lines.
+    init(writes: [ServerWrite], writtenAt: [Double], rounds: Int, window: ClosedRange<Double>, measuredFrom: Double) {
+        var editTimes: [String: [Double]] = [:]
+        var firstSeen = Array(repeating: Double.infinity, count: writtenAt.count)
+        for write in writes {
+            let time = write.time
+            if let postID = write.editedPost {
+                edits += 1
+                editTimes[postID, default: []].append(time)
+            } else {
+                creates += 1
+            }
+            Self.forEachToken(in: write.body) { session, round in
                 let index = session * rounds + round
                 if round < rounds, index < firstSeen.count, firstSeen[index] > time { firstSeen[index] = time }
             }

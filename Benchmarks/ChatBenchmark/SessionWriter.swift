@@ -24,8 +24,13 @@ final class SessionWriter: @unchecked Sendable {
     private var descriptors: [Int32] = []
     private let timestamps = ISO8601DateFormatter()
 
-    init(directory: String, sessions: Int, interval: Duration, duration: Duration) {
+    /// The first group of every session id: fixed for a fresh fake, random against a server that keeps history
+    /// (the relay would otherwise find an earlier run's posts by their markers).
+    let runID: String
+
+    init(directory: String, sessions: Int, interval: Duration, duration: Duration, runID: String = "b3nch000") {
         self.directory = directory
+        self.runID = runID
         self.sessions = sessions
         self.interval = interval
         self.duration = duration
@@ -33,7 +38,7 @@ final class SessionWriter: @unchecked Sendable {
         self.writtenAt = Array(repeating: 0, count: sessions * rounds)
     }
 
-    func sessionID(_ session: Int) -> String { String(format: "b3nch000-0000-4000-8000-%012d", session) }
+    func sessionID(_ session: Int) -> String { runID + String(format: "-0000-4000-8000-%012d", session) }
 
     /// Creates every transcript, empty (the watcher sees new sessions appear while it runs).
     func createFiles() throws {

@@ -13,6 +13,18 @@ func option(_ name: String, default value: Int) -> Int {
     guard let index = arguments.firstIndex(of: "--\(name)"), index + 1 < arguments.count else { return value }
     return Int(arguments[index + 1]) ?? value
 }
+// Against the real Synapse instead (MatrixRun.swift): ChatBenchmark --matrix .build/synapse/synapse.env [--unlimited]
+if let index = arguments.firstIndex(of: "--matrix"), index + 1 < arguments.count {
+    guard let text = try? String(contentsOfFile: arguments[index + 1], encoding: .utf8) else {
+        throw BenchmarkError("cannot read \(arguments[index + 1]): run scripts/synapse.sh up")
+    }
+    let run = MatrixRun(
+        values: ClusterFixture.parse(text), sessions: option("sessions", default: 5),
+        seconds: option("seconds", default: 30), intervalMS: option("interval-ms", default: 1000),
+        throttleMS: option("throttle-ms", default: 500), unlimited: arguments.contains("--unlimited"))
+    try await run.run()
+    exit(0)
+}
 let sessions = option("sessions", default: 500)
 let seconds = option("seconds", default: 20)
 let intervalMS = option("interval-ms", default: 250)

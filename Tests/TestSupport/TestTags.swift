@@ -9,6 +9,8 @@ extension Tag {
     @Tag package static var docker: Self
     /// Starts other programs: the built `dormouse` binary, `prlimit`, `sh` host commands, `sleep`...
     @Tag package static var process: Self
+    /// Needs the real Synapse homeserver (`SynapseFixture`, `scripts/synapse.sh up`).
+    @Tag package static var synapse: Self
     /// Drives a real browser (no Swift test does yet; the browser tests are Python, run by `make test`).
     @Tag package static var browser: Self
 }

@@ -26,7 +26,7 @@ extension WatchSettings.Chat {
         case .slack:
             SlackPoster(apiURL: url, token: token, httpClient: httpClient, logger: logger)
         case .matrix:
-            throw ConfigurationError("\(kind.rawValue) is not available in this build")
+            MatrixPoster(homeserverURL: url, accessToken: token, httpClient: httpClient, logger: logger)
         }
     }
 }
