@@ -42,7 +42,7 @@ struct DockerEngineRuntimeMemoryTests {
             let missing = DockerFixture.uniqueName("memory-missing")
             let error = await #expect(throws: ContainerRuntimeError.self) { try await runtime.memoryUsage(missing) }
             #expect(error?.isNotFound == true)
-            #expect(error?.message.contains("No such container") == true)
+            #expect(error?.message.localizedCaseInsensitiveContains("No such container") == true)
         }
     }
 }

@@ -100,7 +100,10 @@ struct LifecycleDockerIntegrationTests {
                         Issue.record("expected lazy_start_failed")
                         return
                     }
-                    #expect(error.contains(missing == "container" ? "No such container" : "No such image"))
+                    // dockerd says "No such …", Podman "no such …".
+                    #expect(
+                        error.localizedCaseInsensitiveContains(
+                            missing == "container" ? "No such container" : "No such image"))
                     await controller.shutdown()
                 }
             }
