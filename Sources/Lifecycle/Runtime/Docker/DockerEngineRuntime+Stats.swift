@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 
 /// A container's memory, from one `stats` sample.
