@@ -1,3 +1,4 @@
+import Foundation
 import Lifecycle
 import TestSupport
 import Testing
