@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import Lifecycle
+import Registry
 import TestSupport
 import Testing
 
