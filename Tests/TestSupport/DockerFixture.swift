@@ -6,7 +6,9 @@ import Logging
 /// The real Docker engine that `make test` starts, and the test image it builds.
 ///
 /// Integration tests run when the engine answers. With `DORMOUSE_REQUIRE_DOCKER=1` (set by `make test` and
-/// CI) an engine that does not answer fails the tests instead of skipping them.
+/// CI) an engine that does not answer fails the tests instead of skipping them. `make test` runs the engine suites
+/// a second time against Podman (`scripts/podman.sh`): `DOCKER_HOST` names its socket and
+/// `DORMOUSE_TEST_ENGINE=podman` says so, for the tests that cannot apply there to be skipped by name.
 package enum DockerFixture {
     package static let image =
         ProcessInfo.processInfo.environment["DORMOUSE_TEST_IMAGE"] ?? "dormouse-test/busybox:latest"
@@ -14,6 +16,8 @@ package enum DockerFixture {
     package static let endpoint =
         ProcessInfo.processInfo.environment["DOCKER_HOST"].flatMap(DockerEndpoint.init(dockerHost:)) ?? .localSocket
     package static let socketPath = "/var/run/docker.sock"
+    /// The engine `DOCKER_HOST` names is Podman (`DORMOUSE_TEST_ENGINE=podman`), not dockerd.
+    package static let isPodman = ProcessInfo.processInfo.environment["DORMOUSE_TEST_ENGINE"] == "podman"
 
     /// Whether the integration tests run: they are required, or the engine `DOCKER_HOST` names may answer (its
     /// socket exists, or it is a TCP address).

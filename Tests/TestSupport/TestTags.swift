@@ -20,4 +20,9 @@ extension Trait where Self == ConditionTrait {
     package static var outsideUnitLane: Self {
         .disabled(if: ProcessInfo.processInfo.environment["DORMOUSE_TEST_LANE"] == "unit", "not in the unit lane")
     }
+
+    /// Skips the test in the Podman run of the engine suites (`DockerFixture.isPodman`), saying why it cannot apply.
+    package static func notOnPodman(_ reason: Comment) -> Self {
+        .disabled(if: DockerFixture.isPodman, reason)
+    }
 }

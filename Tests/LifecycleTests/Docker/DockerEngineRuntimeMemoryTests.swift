@@ -1,3 +1,4 @@
+import Foundation
 import Lifecycle
 import TestSupport
 import Testing
@@ -42,7 +43,7 @@ struct DockerEngineRuntimeMemoryTests {
             let missing = DockerFixture.uniqueName("memory-missing")
             let error = await #expect(throws: ContainerRuntimeError.self) { try await runtime.memoryUsage(missing) }
             #expect(error?.isNotFound == true)
-            #expect(error?.message.contains("No such container") == true)
+            #expect(error?.message.localizedCaseInsensitiveContains("No such container") == true)
         }
     }
 }

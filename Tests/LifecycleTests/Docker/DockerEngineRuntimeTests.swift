@@ -1,3 +1,4 @@
+import Foundation
 import Lifecycle
 import TestSupport
 import Testing
@@ -46,12 +47,12 @@ struct DockerEngineRuntimeTests {
             let missing = DockerFixture.uniqueName("missing")
             let error = await #expect(throws: ContainerRuntimeError.self) { try await runtime.inspect(missing) }
             #expect(error?.isNotFound == true)
-            #expect(error?.message.contains("No such container") == true)
+            #expect(error?.message.localizedCaseInsensitiveContains("No such container") == true)
             let imageError = await #expect(throws: ContainerRuntimeError.self) {
                 try await runtime.create(ContainerSpec(name: missing, image: "dormouse-test/absent:none"))
             }
             #expect(imageError?.isNotFound == true)
-            #expect(imageError?.message.contains("No such image") == true)
+            #expect(imageError?.message.localizedCaseInsensitiveContains("No such image") == true)
         }
     }
 

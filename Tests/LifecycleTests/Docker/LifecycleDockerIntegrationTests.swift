@@ -1,3 +1,4 @@
+import Foundation
 import Lifecycle
 import TestSupport
 import Testing
@@ -100,7 +101,10 @@ struct LifecycleDockerIntegrationTests {
                         Issue.record("expected lazy_start_failed")
                         return
                     }
-                    #expect(error.contains(missing == "container" ? "No such container" : "No such image"))
+                    // dockerd says "No such …", Podman "no such …".
+                    #expect(
+                        error.localizedCaseInsensitiveContains(
+                            missing == "container" ? "No such container" : "No such image"))
                     await controller.shutdown()
                 }
             }

@@ -9,6 +9,12 @@ extension ContainerWorkerBackend {
         let (runtime, monitor, clock) = (self.runtime, self.monitor, self.clock)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await monitor.readiness.wait(ticket) }
+            if requiresHealthy, let engine = runtime as? DockerEngineRuntime, engine.quirks.runsHealthchecksOnDemand {
+                group.addTask {
+                    try await Self.probeUntilHealthy(
+                        containerID, engine: engine, interval: monitor.probeInterval, clock: clock)
+                }
+            }
             group.addTask {
                 await monitor.waitUntilStreamLost(since: stream)
                 try await Self.pollUntilReady(
@@ -17,6 +23,27 @@ extension ContainerWorkerBackend {
             }
             defer { group.cancelAll() }
             _ = try await group.next()
+        }
+    }
+
+    /// Runs the container's health probe every `interval` until one passes, for an engine that runs none on its own
+    /// (`EngineQuirks.runsHealthchecksOnDemand`). A failed probe is not the end: the engine counts its retries and
+    /// reports `unhealthy` through its event or `inspect`, which the other tasks of the wait read.
+    private static func probeUntilHealthy(
+        _ containerID: String, engine: DockerEngineRuntime, interval: Duration, clock: any Clock<Duration>
+    ) async throws {
+        while true {
+            try Task.checkCancellation()
+            do {
+                if try await engine.runHealthcheck(containerID) == "healthy" { return }
+            } catch let error as ContainerRuntimeError where error.isNotFound {
+                throw ContainerRuntimeError.notFound("container was removed before it became ready")
+            } catch let error as ContainerRuntimeError where error.isEngineUnavailable {
+                // The engine is coming back: the stream's loss makes the wait inspect; probe again after the pause.
+            } catch let error as ContainerRuntimeError where error.isConflict {
+                // Not running (yet, or any more): the start and die events decide; probe again after the pause.
+            }
+            try await clock.sleep(for: interval)
         }
     }
 

@@ -78,7 +78,8 @@ package final class ContainerWorkerBackend: WorkerBackend, ContainerEventObserve
         try await runtime.stop(workerID ?? target.containerName, timeout: grace)
     }
 
-    package var canPause: Bool { true }
+    /// True unless the engine's quirks say it cannot freeze containers (a rootless engine on cgroup v1).
+    package var canPause: Bool { (runtime as? DockerEngineRuntime)?.quirks.canPause ?? true }
 
     package func pause(_ workerID: String?) async throws {
         try await runtime.pause(workerID ?? target.containerName)

@@ -22,6 +22,22 @@ enum DockerEngineModels {
         }
     }
 
+    /// `GET /info`: what decides Podman's quirks (`SecurityOptions` has `name=rootless` on a rootless engine).
+    struct Info: Decodable {
+        var cgroupVersion: String?
+        var securityOptions: [String]?
+        enum CodingKeys: String, CodingKey {
+            case cgroupVersion = "CgroupVersion"
+            case securityOptions = "SecurityOptions"
+        }
+    }
+
+    /// Podman's answer to running a health probe.
+    struct HealthcheckRun: Decodable {
+        var status: String
+        enum CodingKeys: String, CodingKey { case status = "Status" }
+    }
+
     struct ErrorBody: Decodable {
         var message: String
     }
@@ -140,6 +156,8 @@ enum DockerEngineModels {
         var id: String?
         var timeNano: Int64?
         var time: Int64?
+        /// Podman's health status on a `health_status` event (not in the attributes).
+        var healthStatus: String?
         enum CodingKeys: String, CodingKey {
             case type = "Type"
             case action = "Action"
@@ -147,6 +165,7 @@ enum DockerEngineModels {
             case id
             case timeNano
             case time
+            case healthStatus = "HealthStatus"
         }
     }
 

@@ -5,7 +5,7 @@ import NIOHTTP1
 extension DockerEngineRuntime {
     package func ping() async throws -> String {
         let version = try await negotiateVersion()
-        return "Docker \(version.engineVersion), API \(version.negotiatedAPIVersion)"
+        return "\(version.kind) \(version.engineVersion), API \(version.negotiatedAPIVersion)"
     }
 
     package func inspect(_ container: String) async throws -> ContainerStatus {

@@ -5,13 +5,12 @@ import NIOHTTP1
 
 /// The engine's `/events` stream, filtered to containers, one JSON object per line.
 extension DockerEngineRuntime {
-    /// The container events the lifecycle reacts to, as the engine names them (`health_status` matches every
-    /// `health_status: …`). The engine sends no others: an exec alone makes three (`exec_create`, `exec_start`,
-    /// `exec_die`), which every dispatch to an exec worker would otherwise have Dormouse decode and drop.
-    /// `died` is Podman's name for `die` in a filter (its stream still says `die`; a filter on `die` matches nothing
-    /// there, measured with Podman 4.3.1); Docker ignores a name it does not know.
+    /// The container events the lifecycle reacts to, as dockerd names them (`health_status` matches every
+    /// `health_status: …`); the engine's quirks rename them for its filter (`EngineQuirks.eventFilter`). The engine
+    /// sends no others: an exec alone makes three (`exec_create`, `exec_start`, `exec_die`), which every dispatch to
+    /// an exec worker would otherwise have Dormouse decode and drop.
     package static let lifecycleActions = [
-        "start", "die", "died", "stop", "pause", "unpause", "destroy", "health_status",
+        "start", "die", "stop", "pause", "unpause", "destroy", "health_status",
     ]
 
     /// The events the lifecycle reacts to (`lifecycleActions`).
@@ -25,15 +24,19 @@ extension DockerEngineRuntime {
     package func events(
         since: ContainerEvent.Timestamp?, actions: [String]?
     ) async throws -> AsyncThrowingStream<ContainerEvent, any Error> {
+        // The URL first: it negotiates the version, which settles the quirks the filter and the parser use.
+        let url = try await versionedURL("/events", query: [])
+        let quirks = self.quirks
         var filters = ["type": ["container"]]
-        if let actions { filters["event"] = actions }
+        if let actions { filters["event"] = quirks.eventFilter(actions) }
         let filter = String(
             decoding: try JSONSerialization.data(withJSONObject: filters, options: [.sortedKeys]), as: UTF8.self)
         var query = [("filters", filter)]
         if let since {
             query.append(("since", "\(since / 1_000_000_000).\(String(format: "%09lld", since % 1_000_000_000))"))
         }
-        let request = prepare(.GET, try await versionedURL("/events", query: query), body: nil)
+        let encoded = query.map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
+        let request = prepare(.GET, url + "?" + encoded, body: nil)
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: .seconds(10), logger: logger)
@@ -52,7 +55,7 @@ extension DockerEngineRuntime {
             do {
                 for try await chunk in response.body {
                     for line in lines.append(chunk) {
-                        if let event = Self.parseEvent(line) { continuation.yield(event) }
+                        if let event = Self.parseEvent(line, quirks: quirks) { continuation.yield(event) }
                     }
                 }
                 continuation.finish()
@@ -64,7 +67,8 @@ extension DockerEngineRuntime {
         return stream
     }
 
-    static func parseEvent(_ line: [UInt8]) -> ContainerEvent? {
+    /// One line of the stream as a container event; nil for anything else. The engine's quirks name the action.
+    static func parseEvent(_ line: [UInt8], quirks: EngineQuirks = .docker) -> ContainerEvent? {
         guard let raw = try? JSONDecoder().decode(DockerEngineModels.Event.self, from: Data(line)),
             raw.type == nil || raw.type == "container",
             let id = raw.actor?.id ?? raw.id, let action = raw.action
@@ -73,12 +77,16 @@ extension DockerEngineRuntime {
         return ContainerEvent(
             containerID: id,
             containerName: attributes["name"],
-            action: mapAction(action, attributes: attributes),
+            action: mapAction(
+                quirks.dockerAction(action), attributes: attributes,
+                health: quirks.healthStatus(attributes: attributes, topLevel: raw.healthStatus)),
             time: raw.timeNano ?? (raw.time ?? 0) * 1_000_000_000,
             swarmServiceID: attributes["com.docker.swarm.service.id"])
     }
 
-    static func mapAction(_ action: String, attributes: [String: String]) -> ContainerEvent.Action {
+    /// The lifecycle's action for an action named as dockerd names it; `health` is the status a `health_status`
+    /// event carries outside its action.
+    static func mapAction(_ action: String, attributes: [String: String], health: String?) -> ContainerEvent.Action {
         switch action {
         case "start": return .start
         case "die": return .die(exitCode: attributes["exitCode"].flatMap { Int($0) })
@@ -89,8 +97,8 @@ extension DockerEngineRuntime {
         case "health_status: healthy": return .healthy
         case "health_status: unhealthy": return .unhealthy
         case "health_status":
-            // Newer engines put the status in an attribute instead of the action.
-            switch attributes["health_status"] {
+            // Newer engines put the status in an attribute instead of the action, Podman in a field of its own.
+            switch health {
             case "healthy": return .healthy
             case "unhealthy": return .unhealthy
             default: return .other(action)

@@ -16,7 +16,7 @@ extension DockerEngineRuntime {
             env: request.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
         let (status, body) = try await self.request(
             .POST, "/containers/\(Self.percentEncoded(container))/exec", json: create)
-        guard status == 201 else { throw Self.error(status: status, body: body) }
+        guard status == 201 else { throw quirks.refusal(Self.error(status: status, body: body), status: status) }
         let id = try Self.decode(DockerEngineModels.Created.self, from: body).id
         let output: DockerStreamDemultiplexer
         do {

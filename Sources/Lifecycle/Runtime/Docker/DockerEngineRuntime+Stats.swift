@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 
 /// A container's memory, from one `stats` sample.
@@ -9,6 +10,13 @@ extension DockerEngineRuntime {
         let (status, body) = try await request(
             .GET, "/containers/\(Self.percentEncoded(container))/stats",
             query: [("stream", "false"), ("one-shot", "true")])
+        // Podman answers with an empty body: 404 for a missing container, 200 for one that does not run.
+        if body.readableBytes == 0, status == 404 || status == 200 {
+            throw status == 404
+                ? ContainerRuntimeError.notFound("No such container: \(container)")
+                : ContainerRuntimeError.conflict(
+                    "container \(container) is not running: the engine reports no memory for it")
+        }
         guard status == 200 else { throw Self.error(status: status, body: body) }
         let stats = try Self.decode(DockerEngineModels.Stats.self, from: body)
         guard let memory = stats.memoryStats, let usage = Self.memoryUsage(of: memory) else {

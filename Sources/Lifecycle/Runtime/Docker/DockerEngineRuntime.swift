@@ -22,6 +22,7 @@ package final class DockerEngineRuntime: ContainerRuntime {
     package let name: String?
     let logger: Logger
     private let negotiated = Mutex<String?>(nil)
+    private let knownQuirks = Mutex(EngineQuirks.docker)
 
     package init(endpoint: DockerEndpoint = .localSocket, client: HTTPClient, name: String? = nil, logger: Logger) {
         self.endpoint = endpoint
@@ -65,10 +66,27 @@ package final class DockerEngineRuntime: ContainerRuntime {
         let chosen =
             Self.compare(version.apiVersion, Self.newestAPIVersion) == .orderedAscending
             ? version.apiVersion : Self.newestAPIVersion
+        let quirks = try await readQuirks(of: Self.kind(of: version), apiVersion: chosen)
+        knownQuirks.withLock { $0 = quirks }
         negotiated.withLock { $0 = chosen }
         return EngineVersion(
             engineVersion: version.version ?? "unknown", engineAPIVersion: version.apiVersion,
-            negotiatedAPIVersion: chosen, kind: Self.kind(of: version))
+            negotiatedAPIVersion: chosen, kind: quirks.kind.rawValue)
+    }
+
+    /// How the engine departs from dockerd, as of the last `GET /version` (dockerd's until then).
+    package var quirks: EngineQuirks { knownQuirks.withLock { $0 } }
+
+    /// A Podman engine's quirks also depend on whether it is rootless and on its cgroup version (`GET /info`).
+    private func readQuirks(of kind: EngineQuirks.Kind, apiVersion: String) async throws -> EngineQuirks {
+        guard kind == .podman else { return .docker }
+        let (status, body) = try await perform(
+            .GET, endpoint.url("/v\(apiVersion)/info"), body: nil, timeout: .seconds(10))
+        guard status == 200 else { throw Self.error(status: status, body: body) }
+        let info = try Self.decode(DockerEngineModels.Info.self, from: body)
+        return EngineQuirks(
+            kind: kind, rootless: (info.securityOptions ?? []).contains { $0.contains("name=rootless") },
+            cgroupVersion: info.cgroupVersion)
     }
 
     /// Sends a request to a versioned API path and returns the status and the whole body.
@@ -127,10 +145,11 @@ package final class DockerEngineRuntime: ContainerRuntime {
         return ContainerRuntimeError.engineUnavailable("Docker engine \(engine) is unreachable: \(error)")
     }
 
-    /// Podman names its component "Podman Engine" (and its platform "Podman Engine"); anything else is Docker.
-    static func kind(of version: DockerEngineModels.Version) -> String {
+    /// Podman names a component "Podman Engine" (its platform is the host's, `linux/amd64/debian-12`, in 4.3.1);
+    /// anything else is Docker.
+    static func kind(of version: DockerEngineModels.Version) -> EngineQuirks.Kind {
         let names = (version.components ?? []).map(\.name) + [version.platform?.name].compactMap { $0 }
-        return names.contains { $0.localizedCaseInsensitiveContains("podman") } ? "Podman" : "Docker"
+        return names.contains { $0.localizedCaseInsensitiveContains("podman") } ? .podman : .docker
     }
 
     static func error(status: Int, body: ByteBuffer) -> ContainerRuntimeError {
