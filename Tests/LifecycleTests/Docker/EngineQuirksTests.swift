@@ -111,4 +111,16 @@ struct EngineQuirksTests {
         #expect(DockerEngineRuntime.kind(of: try decode(podman)) == .podman)
         #expect(DockerEngineRuntime.kind(of: try decode(docker)) == .docker)
     }
+
+    /// Podman's refusal to stop a paused container (its message, as its service answered it) means thaw first;
+    /// dockerd stops a paused container itself, and other refusals are not this one.
+    @Test func onlyPodmansPausedRefusalThawsBeforeTheStop() {
+        let refusal = ContainerRuntimeError.engine(
+            status: 500,
+            message: "container abc is running or paused, refusing to clean up: container state improper")
+        let podman = EngineQuirks(kind: .podman, canPause: true)
+        #expect(podman.stopNeedsUnpause(refusal))
+        #expect(!EngineQuirks.docker.stopNeedsUnpause(refusal))
+        #expect(!podman.stopNeedsUnpause(.notFound("no such container")))
+    }
 }

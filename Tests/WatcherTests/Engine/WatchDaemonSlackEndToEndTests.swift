@@ -38,7 +38,10 @@ import Testing
         let heavyMessage = try #require(Self.message(of: "claude:s2", in: snapshot))
         #expect(heavyMessage.text.hasPrefix("[done]"), "\(heavyMessage.text)")
         #expect(heavyMessage.text.contains("&gt; start phoenix in background"), "\(heavyMessage.text)")
-        #expect(heavyMessage.updates >= 1 && heavyMessage.channel == fake.channelID)
+        #expect(heavyMessage.channel == fake.channelID)
+        // Slack's pace (one write per second to a channel) coalesces the fast feed: at least the post made first is
+        // edited in place to its final state.
+        #expect(snapshot.requests(to: "chat.update").count >= 1)
         try await daemon.stop()
         await fake.stop()
     }

@@ -98,12 +98,6 @@ struct DaemonHarness {
         await engineClock.waitForSleepers()
     }
 
-    static var logger: Logger {
-        var logger = Logger(label: "daemon-e2e")
-        logger.logLevel = .warning
-        return logger
-    }
-
     /// Stops gracefully (the relay marks open posts interrupted and flushes), then closes the HTTP client.
     func stop() async throws {
         await group.triggerGracefulShutdown()

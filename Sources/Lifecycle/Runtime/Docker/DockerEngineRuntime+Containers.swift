@@ -51,11 +51,20 @@ extension DockerEngineRuntime {
         try await expectNoContent(.POST, "/containers/\(Self.percentEncoded(container))/start")
     }
 
+    /// Stops a container; a paused one too (on Podman, which refuses that, it is thawed first and stopped again).
     package func stop(_ container: String, timeout: Duration) async throws {
         let seconds = max(0, Int(timeout.components.seconds))
-        try await expectNoContent(
-            .POST, "/containers/\(Self.percentEncoded(container))/stop", query: [("t", "\(seconds)")],
-            timeout: timeout + .seconds(30))
+        let stop = { [self] in
+            try await expectNoContent(
+                .POST, "/containers/\(Self.percentEncoded(container))/stop", query: [("t", "\(seconds)")],
+                timeout: timeout + .seconds(30))
+        }
+        do {
+            try await stop()
+        } catch let error as ContainerRuntimeError where quirks.stopNeedsUnpause(error) {
+            try await unpause(container)
+            try await stop()
+        }
     }
 
     package func pause(_ container: String) async throws {

@@ -66,6 +66,12 @@ package struct EngineQuirks: Sendable, Hashable {
         return .conflict(error.message)
     }
 
+    /// Whether a refused stop means "thaw it first": Podman refuses to stop a paused container ("is running or
+    /// paused, refusing to clean up: container state improper"), which dockerd stops as it is.
+    package func stopNeedsUnpause(_ error: ContainerRuntimeError) -> Bool {
+        kind == .podman && error.message.contains("container state improper")
+    }
+
     /// Whether Dormouse runs a container's health probe itself while it waits for health. Podman schedules probes
     /// with systemd timers; with no systemd (containers, these machines: "unable to get systemd connection to add
     /// healthchecks" in its log) no probe ever runs and the container stays `starting`. A probe run on demand
