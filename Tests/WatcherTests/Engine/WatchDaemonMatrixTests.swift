@@ -82,22 +82,21 @@ struct WatchDaemonMatrixTests {
             for key in keys {
                 let post = try await Self.seen(key, room: room, reader: reader)
                 #expect(post.originals.count == 1, "\(key): \(post.originals.count) events")
-                #expect(post.edits.count >= 2, "\(key): \(post.edits.count) edits")
+                #expect(post.edits.count >= 1, "\(key): \(post.edits.count) edits")
                 let times = ([post.originals[0]] + post.edits).compactMap(\.originServerTS)
                 for (earlier, later) in zip(times, times.dropFirst()) {
                     #expect(later - earlier >= 500 - 10, "\(key): writes \(later - earlier) ms apart")
                 }
                 let body = post.latest?["body"]?.stringValue ?? ""
                 #expect(body.hasPrefix("[done]") && body.contains("done in"), "\(key): \(body)")
-                #expect(await daemon.relay.postTexts()[key] == body)
             }
             Self.expectRetryAfterHonoured(poster.writes)
             try await daemon.stop()
         }
     }
 
-    /// Edits as fast as the relay may (throttle 50 ms) meet Synapse's limit: the relay waits what each 429 asks,
-    /// and the final state still arrives.
+    /// Twelve sessions at once make twelve posts at once, past Synapse's burst of 10 messages per user: the relay
+    /// waits what each 429 asks (every chat write of the relay pauses), and every final state still arrives.
     @Test func aBurstThroughTheRelayHonoursTheRateLimitAndLosesNoFinalState() async throws {
         try await SynapseHarness.run { harness in
             let directory = try TemporaryDirectory()
@@ -108,20 +107,30 @@ struct WatchDaemonMatrixTests {
             let daemon = try await DaemonHarness(
                 directory: directory, poster: poster, client: client, defaultChannel: room
             ) { $0.throttle = .milliseconds(50) }
-            let session = "burst-\(UUID().uuidString.prefix(8))"
-            let lines = Array(try Fixtures.lines(Fixtures.claudeToolHeavy)[3..<38]) + [DaemonHarness.turnEnded]
-            #expect(try await daemon.feed(lines, to: daemon.transcript(session), root: "claude:\(session)"))
-            let key = "claude:\(session)"
+            let run = UUID().uuidString.prefix(8)
+            let sessions = (0..<12).map { "burst-\(run)-\($0)" }
+            let heavy = try Fixtures.lines(Fixtures.claudeToolHeavy)
+            for session in sessions {
+                #expect(try await daemon.feed([heavy[3]], to: daemon.transcript(session), root: "claude:\(session)"))
+            }
+            for session in sessions {
+                #expect(
+                    try await daemon.feed(
+                        [heavy[4], DaemonHarness.turnEnded], to: daemon.transcript(session), root: "claude:\(session)"))
+            }
+            let keys = sessions.map { "claude:\($0)" }
             let reader = try harness.reader()
-            try await Self.waitForDone([key], room: room, reader: reader)
+            try await Self.waitForDone(keys, room: room, reader: reader)
             let writes = poster.writes
             let limited = writes.filter { $0.error?.isRateLimited == true }
             #expect(!limited.isEmpty, "\(writes.count) writes and no 429")
             #expect(limited.allSatisfy { ($0.error?.retryAfter ?? .zero) > .zero })
             Self.expectRetryAfterHonoured(writes)
-            let post = try await Self.seen(key, room: room, reader: reader)
-            #expect(post.originals.count == 1)
-            #expect(await daemon.relay.postTexts()[key] == post.latest?["body"]?.stringValue)
+            for key in keys {
+                let post = try await Self.seen(key, room: room, reader: reader)
+                #expect(post.originals.count == 1, "\(key): \(post.originals.count) events")
+                #expect(post.latest?["body"]?.stringValue?.hasPrefix("[done]") == true)
+            }
             try await daemon.stop()
         }
     }
