@@ -27,10 +27,19 @@ struct MatrixRun {
     }
 
     func run() async throws {
+        let client = MatrixPoster.makeHTTPClient()
+        do {
+            try await run(client: client)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    private func run(client: HTTPClient) async throws {
         let url = try value("MATRIX_HOMESERVER_URL")
         let room = try value("MATRIX_DEFAULT_ROOM")
-        let client = MatrixPoster.makeHTTPClient()
-        defer { try? client.syncShutdown() }
         let admin = MatrixTestClient(homeserverURL: url, token: try value("MATRIX_ADMIN_TOKEN"), client: client)
         let reader = MatrixTestClient(homeserverURL: url, token: try value("MATRIX_READER_TOKEN"), client: client)
         let bot = try value("MATRIX_BOT_USER")
@@ -87,7 +96,7 @@ struct MatrixRun {
         await group.triggerGracefulShutdown()
         try await running.value
 
-        let markers = Set((0..<sessions).map { StatusBox.marker(for: "claude:\(writer.sessionID($0))") })
+        let markers = Set((0..<sessions).map { MarkerHash.hex("claude:\(writer.sessionID($0))") })
         let writes = try await Self.writes(in: room, since: start, markers: markers, bot: bot, reader: reader)
         let analysis = EditAnalysis(
             writes: writes, writtenAt: writer.writtenAt, rounds: writer.rounds, window: start...end,

@@ -2,8 +2,8 @@
 /// session's marker written into a chat post is found again after a restart.
 ///
 /// The algorithm must never change: posts already in chat carry markers made with it.
-enum MarkerHash {
-    static func hex(_ text: String) -> String {
+package enum MarkerHash {
+    package static func hex(_ text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)
