@@ -134,8 +134,13 @@ func leaseBenchmark() async throws {
     monitorTask.cancel()
 }
 
-// WAKE_ONLY=warm runs the warm-tier comparison alone.
-if ProcessInfo.processInfo.environment["WAKE_ONLY"] != "warm" {
+// WAKE_ONLY=warm runs the warm-tier comparison alone; WAKE_ONLY=engines the dockerd/Podman comparison alone.
+let only = ProcessInfo.processInfo.environment["WAKE_ONLY"]
+if only == "engines" {
+    try await engineWakeBenchmark()
+    exit(0)
+}
+if only != "warm" {
     try await leaseBenchmark()
     try await wakeBenchmark()
     try await swarmWakeBenchmark()
