@@ -90,16 +90,7 @@ extension MatrixPoster {
     }
 
     /// A refused, reset or timed-out request, described without the token.
-    func transportFailure(_ error: any Error) -> ChatError {
-        if error is CancellationError { return .network("cancelled") }
-        if let error = error as? HTTPClientError {
-            if error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-                return .network("timed out")
-            }
-            if error == .cancelled { return .network("cancelled") }
-        }
-        return .network(redacted("\(error)"))
-    }
+    func transportFailure(_ error: any Error) -> ChatError { .transport(error, redacting: token) }
 
     /// A non-2xx answer as a `ChatError`, with the Matrix `errcode` as detail when the body has one.
     func failure(status: Int, headers: HTTPHeaders, body: Data, operation: Operation) -> ChatError {
@@ -132,7 +123,5 @@ extension MatrixPoster {
     }
 
     /// `text` with the token blanked out, for anything that ends up in an error or a log line.
-    func redacted(_ text: String) -> String {
-        token.isEmpty ? text : text.replacingOccurrences(of: token, with: "<redacted>")
-    }
+    func redacted(_ text: String) -> String { ChatError.redacting(text, token) }
 }

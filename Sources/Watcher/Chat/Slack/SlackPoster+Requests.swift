@@ -96,21 +96,10 @@ extension SlackPoster {
     }
 
     /// A refused, reset or timed-out request, described without the token.
-    func transportFailure(_ error: any Error) -> ChatError {
-        if error is CancellationError { return .network("cancelled") }
-        if let error = error as? HTTPClientError {
-            if error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-                return .network("timed out")
-            }
-            if error == .cancelled { return .network("cancelled") }
-        }
-        return .network(redacted("\(error)"))
-    }
+    func transportFailure(_ error: any Error) -> ChatError { .transport(error, redacting: token) }
 
     /// `text` with the token blanked out, for anything that ends up in an error or a log line.
-    func redacted(_ text: String) -> String {
-        token.isEmpty ? text : text.replacingOccurrences(of: token, with: "<redacted>")
-    }
+    func redacted(_ text: String) -> String { ChatError.redacting(text, token) }
 
     /// A query value, percent-encoded (RFC 3986 unreserved characters stay as they are).
     static func escaped(_ value: String) -> String {
